@@ -1,0 +1,108 @@
+"""The ``trygg`` command: one front door for the Django management commands people need.
+
+``trygg import police-events FILE`` runs the management command ``import_police_events``;
+``trygg demo``, ``trygg serve`` … run the command of that name; ``trygg analyze …`` runs the
+analysis core's own command line (no database needed); ``trygg manage …`` is plain manage.py.
+Every Trygg management command is reachable, so apps add commands without touching this file.
+"""
+
+import os
+import sys
+
+GROUPS = {
+    "import": "Import data (areas, police-events, bra, population, est, survey …)",
+    "fetch": "Fetch data from a live source",
+    "report": "Generate reports",
+    "export": "Export data",
+}
+DJANGO_COMMANDS = {"migrate": "Create or update the database tables",
+                   "createsuperuser": "Create an administrator (Django)",
+                   "shell": "Python shell with Trygg loaded"}
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    import django
+
+    django.setup()
+
+
+def _trygg_commands() -> dict[str, str]:
+    """name → app of every management command defined by a Trygg app."""
+    from django.core.management import get_commands
+
+    return {name: app for name, app in get_commands().items() if app.startswith("trygg.")}
+
+
+def _help_line(name: str) -> str:
+    from django.core.management import load_command_class
+
+    try:
+        cmd = load_command_class(_trygg_commands()[name], name)
+        return (cmd.help or "").strip().split("\n")[0]
+    except Exception:  # a broken command must not break --help
+        return ""
+
+
+def print_help(out=sys.stdout) -> None:
+    _setup_django()
+    commands = _trygg_commands()
+    out.write("usage: trygg COMMAND [ARGS…]   (trygg COMMAND --help for its options)\n\n")
+    out.write("Commands:\n")
+    top = sorted(n for n in commands if not any(n.startswith(g + "_") for g in GROUPS))
+    for name in top:
+        out.write(f"  {name.replace('_', '-'):<28} {_help_line(name)}\n")
+    for name, text in DJANGO_COMMANDS.items():
+        out.write(f"  {name:<28} {text}\n")
+    out.write(f"  {'analyze':<28} Analyses on CSV files: near-repeat, hotspots, change, evaluate\n")
+    out.write(f"  {'manage':<28} Any Django management command\n")
+    for group, text in GROUPS.items():
+        subs = sorted(n[len(group) + 1:] for n in commands if n.startswith(group + "_"))
+        if subs:
+            out.write(f"\n{group} – {text}:\n")
+            for sub in subs:
+                out.write(f"  {group} {sub.replace('_', '-'):<21} {_help_line(f'{group}_{sub}')}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print_help()
+        return 0
+    if argv[0] == "--version":
+        from trygg import __version__
+
+        print(f"trygg {__version__}")
+        return 0
+    if argv[0] == "analyze":
+        from trygg.analysis.cli import main as analyze
+
+        return analyze(argv[1:])
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    head, rest = argv[0], argv[1:]
+    if head == "manage":
+        name, rest = (rest[0], rest[1:]) if rest else ("help", [])
+    elif head in GROUPS:
+        if not rest or rest[0].startswith("-"):
+            print_help()
+            return 2
+        name, rest = f"{head}_{rest[0].replace('-', '_')}", rest[1:]
+        if name not in _trygg_commands():
+            sys.stderr.write(f"trygg: unknown command '{head} {argv[1]}' (see trygg --help)\n")
+            return 2
+    else:
+        name = head.replace("-", "_")
+        if name not in _trygg_commands() and name not in DJANGO_COMMANDS:
+            sys.stderr.write(f"trygg: unknown command '{head}' (see trygg --help)\n")
+            return 2
+    try:
+        execute_from_command_line(["trygg", name, *rest])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

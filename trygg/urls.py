@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("trygg.web.urls")),
+    path("konto/", include("trygg.accounts.urls")),
+    path("omraden/", include("trygg.areas.urls")),
+    path("handelser/", include("trygg.incidents.urls")),
+    path("lagesbild/", include("trygg.picture.urls")),
+    path("arbete/", include("trygg.work.urls")),
+    path("undersokningar/", include("trygg.surveys.urls")),
+    path("rapporter/", include("trygg.reports.urls")),
+    path("api/", include("trygg.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
