@@ -1,1 +1,113 @@
-"""Models of the incidents app."""
+"""Incidents from every source, where they happened, and the import runs that brought them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .categories import CATEGORIES, THEMES
+
+
+class Source(models.TextChoices):
+    POLICE = "police", _("Police events")
+    EST = "est", _("EST reports")
+
+
+class Placement(models.TextChoices):
+    POINT = "point", _("exact point")
+    TEXT = "text", _("place name in the text")
+    AREA = "area", _("chosen area")
+    MUNICIPALITY = "municipality", _("municipality only")
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    source = models.CharField(_("source"), max_length=40)  # police, est, bra, population, survey …
+    file_name = models.CharField(_("file"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    redacted = models.PositiveIntegerField(_("redacted for personal data"), default=0)
+    placed_in_district = models.PositiveIntegerField(_("placed in a district"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Incident(models.Model):
+    """One event or observation. Places and situations only, never identifiable people."""
+
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, db_index=True)
+    source_id = models.CharField(_("source id"), max_length=100)
+    occurred_at = models.DateTimeField(_("time"))
+    date = models.DateField(_("date"), db_index=True)  # local (Europe/Stockholm) date of occurred_at
+    event_type = models.CharField(_("event type"), max_length=120, blank=True)  # raw type of the source
+    category = models.CharField(_("category"), max_length=40, choices=[(k, v[0]) for k, v in CATEGORIES.items()])
+    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()), db_index=True)
+    municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("municipality"))
+    area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="incidents", verbose_name=_("area"))
+    area_path = models.CharField(max_length=400, db_index=True, default="", editable=False)
+    placement = models.CharField(_("placed by"), max_length=20, choices=Placement.choices)
+    place_text = models.CharField(_("place"), max_length=200, blank=True)  # matched name / address
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+                                     verbose_name=_("reporter's organisation"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="incident_unique_source_id")]
+        indexes = [models.Index(fields=["source", "date"]), models.Index(fields=["area_path", "date"])]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.source_id} {self.date}"
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.area.path if self.area_id else ""
+        super().save(*args, **kwargs)
+
+
+class CrimeStatistic(models.Model):
+    """Brå reported crimes (anmälda brott) for an area and year."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="crime_statistics")
+    year = models.PositiveIntegerField(_("year"))
+    crime_type = models.CharField(_("crime type"), max_length=60)
+    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()), blank=True)
+    count = models.PositiveIntegerField(_("reported crimes"))
+    source_url = models.URLField(max_length=500, blank=True)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "year", "crime_type"], name="crimestat_unique")]
+        ordering = ["area", "year", "crime_type"]
+        verbose_name = _("reported-crime statistic (Brå)")
+        verbose_name_plural = _("reported-crime statistics (Brå)")
+
+    def __str__(self):
+        return f"{self.area} {self.year} {self.crime_type}: {self.count}"
