@@ -4,7 +4,7 @@
 (function (global) {
   "use strict";
   function create(el) {
-    var map = L.map(el, { zoomSnap: 0.25, preferCanvas: true });
+    var map = L.map(el, { zoomSnap: 0.25 });
     var tiles = el.dataset.tiles;
     if (tiles) {
       L.tileLayer(tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);

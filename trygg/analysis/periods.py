@@ -1,0 +1,171 @@
+"""Reporting periods: ISO week, month, tertial, year and the CompStat windows.
+
+Sources: ISO 8601 week dates (weeks start Monday; week 1 contains the year's first Thursday);
+tertials as used in Swedish public-sector reporting (T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec);
+CompStat windows (last 7 days, last 28 days, year to date) as in Bratton & Malinowski (2008),
+"Police performance management in practice: taking COMPSTAT to the next level", *Policing* 2(3).
+
+All periods are closed intervals ``[start, end]`` of calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Period", "iso_week", "month", "tertial", "year", "last_n_days", "year_to_date", "previous",
+    "same_period_last_year", "period_of", "bucket_index", "KINDS",
+]
+
+KINDS = ("week", "month", "tertial", "year")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A closed interval of days ``start ≤ d ≤ end`` with a human-readable ``label``."""
+
+    start: dt.date
+    end: dt.date
+    kind: str = "custom"
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        """Length in days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        s, e = self.start, self.end
+        if self.kind == "week":
+            y, w, _ = s.isocalendar()
+            return f"{y}-W{w:02d}"
+        if self.kind == "month":
+            return f"{s.year}-{s.month:02d}"
+        if self.kind == "tertial":
+            return f"{s.year}-T{(s.month - 1) // 4 + 1}"
+        if self.kind == "year":
+            return f"{s.year}"
+        return f"{s.isoformat()}–{e.isoformat()}"
+
+    def __contains__(self, d: dt.date) -> bool:
+        return self.start <= d <= self.end
+
+
+def _month_end(y: int, m: int) -> dt.date:
+    return (dt.date(y + (m == 12), m % 12 + 1, 1)) - dt.timedelta(days=1)
+
+
+def iso_week(d: dt.date) -> Period:
+    """The ISO 8601 week (Monday–Sunday) containing ``d``."""
+    start = d - dt.timedelta(days=d.isoweekday() - 1)
+    return Period(start, start + dt.timedelta(days=6), "week")
+
+
+def month(d: dt.date) -> Period:
+    """The calendar month containing ``d``."""
+    return Period(dt.date(d.year, d.month, 1), _month_end(d.year, d.month), "month")
+
+
+def tertial(d: dt.date) -> Period:
+    """The tertial containing ``d``: T1 Jan–Apr, T2 May–Aug, T3 Sep–Dec."""
+    m0 = (d.month - 1) // 4 * 4 + 1
+    return Period(dt.date(d.year, m0, 1), _month_end(d.year, m0 + 3), "tertial")
+
+
+def year(d: dt.date) -> Period:
+    """The calendar year containing ``d``."""
+    return Period(dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), "year")
+
+
+def last_n_days(end: dt.date, n: int) -> Period:
+    """CompStat window: the ``n`` days ending with ``end`` (n=7: last week, n=28: last 28 days)."""
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    return Period(end - dt.timedelta(days=n - 1), end, f"last{n}")
+
+
+def year_to_date(end: dt.date) -> Period:
+    """CompStat window: 1 January of ``end``'s year up to and including ``end``."""
+    return Period(dt.date(end.year, 1, 1), end, "ytd")
+
+
+def period_of(kind: str, d: dt.date) -> Period:
+    """The period of ``kind`` ("week", "month", "tertial", "year") that contains ``d``."""
+    try:
+        return {"week": iso_week, "month": month, "tertial": tertial, "year": year}[kind](d)
+    except KeyError:
+        raise ValueError(f"unknown period kind {kind!r}; use one of {KINDS}") from None
+
+
+def previous(period: Period) -> Period:
+    """The period of the same kind (or, for custom windows, the same length) immediately before."""
+    before = period.start - dt.timedelta(days=1)
+    if period.kind in KINDS:
+        return period_of(period.kind, before)
+    return Period(before - dt.timedelta(days=period.days - 1), before, period.kind)
+
+
+def _shift_year(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February → 28 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The comparable period one year earlier.
+
+    ISO weeks: the same week number of the previous ISO year (week 53 → week 52 when that year has
+    none). Calendar periods and CompStat windows: the same dates one year earlier (29 Feb → 28 Feb).
+    """
+    if period.kind == "week":
+        y, w, _ = period.start.isocalendar()
+        weeks_prev = dt.date(y - 1, 12, 28).isocalendar()[1]
+        start = dt.date.fromisocalendar(y - 1, min(w, weeks_prev), 1)
+        return iso_week(start)
+    if period.kind in ("month", "tertial", "year"):
+        return period_of(period.kind, _shift_year(period.start, -1))
+    return Period(_shift_year(period.start, -1), _shift_year(period.end, -1), period.kind)
+
+
+def bucket_index(dates, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised period key of every date.
+
+    Returns ``(keys, labels)``: ``keys`` is an int64 array aligned with ``dates`` (sortable: weeks are
+    the day number of the ISO week's Monday, months ``12·year + month - 1``, tertials
+    ``3·year + t - 1``, years the year) and ``labels`` is an array of the distinct keys' labels in
+    sorted key order (``np.unique(keys)``). ``dates`` is anything ``np.asarray(…, 'datetime64[D]')``
+    accepts.
+    """
+    d = np.asarray(dates).astype("datetime64[D]")
+    if kind == "week":
+        days = d.astype(np.int64)
+        # 1970-01-01 was a Thursday: Monday-based weekday = (days + 3) % 7
+        keys = days - (days + 3) % 7
+        uniq = np.unique(keys)
+        labels = [iso_week(dt.date(1970, 1, 1) + dt.timedelta(days=int(k))).label for k in uniq]
+    elif kind in ("month", "tertial", "year"):
+        m = d.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        yr, mo = 1970 + m // 12, m % 12
+        if kind == "month":
+            keys = 12 * yr + mo
+            uniq = np.unique(keys)
+            labels = [f"{k // 12}-{k % 12 + 1:02d}" for k in uniq]
+        elif kind == "tertial":
+            keys = 3 * yr + mo // 4
+            uniq = np.unique(keys)
+            labels = [f"{k // 3}-T{k % 3 + 1}" for k in uniq]
+        else:
+            keys = yr
+            uniq = np.unique(keys)
+            labels = [str(k) for k in uniq]
+    else:
+        raise ValueError(f"unknown period kind {kind!r}; use one of {KINDS}")
+    return keys.astype(np.int64), np.array(labels, dtype=object)
