@@ -5,3 +5,14 @@ import os
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # happen outside it, so Django's async-safety guard is relaxed for tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing the personas' passwords with PBKDF2 costs seconds per test class.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Django's test client sends no Accept-Language: unit tests read the English msgids. The
+    # browser tests send "sv-SE" like a Swedish user and see the Swedish UI;
+    # tests/test_language.py checks that Swedish is the default for a browser that asks for nothing.
+    settings.LANGUAGE_CODE = "en"

@@ -27,6 +27,7 @@ SAMPLE_KWARGS = {
     "kind": "week",
     "source": "police",
     "fmt": "csv",
+    "layer": "hotspots",
 }
 
 

@@ -86,8 +86,8 @@ def binom_test_two_sided(k, n, p) -> np.ndarray:
     relative tolerance (1e-7) as ``scipy.stats.binomtest(k, n, p).pvalue``: the sum of the
     probabilities of all outcomes no more likely than the observed one."""
     k, n, p = np.broadcast_arrays(np.asarray(k, np.int64), np.asarray(n, np.int64), np.asarray(p, float))
+    shape = k.shape
     k, n, p = k.ravel(), n.ravel(), p.ravel()
-    shape = np.broadcast_shapes(np.shape(k))
     out = np.ones(k.shape, dtype=float)
     d = stats.binom.pmf(k, n, p)
     rerr = 1 + 1e-7
@@ -126,11 +126,27 @@ def poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, alpha: float = 0.05) -> ChangeRes
         raise ValueError("exposures must be positive")
     n = c1 + c0
     pi0 = t1 / (t1 + t0)
-    p = binom_test_two_sided(c1.astype(np.int64), n.astype(np.int64), pi0)
+    # The p-value and the CI of π depend only on (c1, c0, π0); situation pictures repeat the same small
+    # counts many times, so compute each distinct triple once (factorised into one int64 code).
+    pu, pcode = np.unique(pi0.ravel(), return_inverse=True)
+    a1, a0 = c1.ravel().astype(np.int64), c0.ravel().astype(np.int64)
+    m1, m0 = int(a1.max(initial=0)) + 1, int(a0.max(initial=0)) + 1
+    if float(pu.size) * m1 * m0 < 2**62:
+        code = (pcode.astype(np.int64) * m1 + a1) * m0 + a0
+        ucode, inv = np.unique(code, return_inverse=True)
+        uk1, uk0, upi = (ucode // m0) % m1, ucode % m0, pu[ucode // (m0 * m1)]
+    else:
+        uk1, uk0, upi, inv = a1, a0, pi0.ravel(), np.arange(a1.size)
+    uk1f, uk0f = uk1.astype(float), uk0.astype(float)
+    up = binom_test_two_sided(uk1, uk1 + uk0, upi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ulo = np.where(uk1 > 0, stats.beta.ppf(alpha / 2, np.maximum(uk1f, 1), uk0f + 1), 0.0)
+        uhi = np.where(uk0 > 0, stats.beta.ppf(1 - alpha / 2, uk1f + 1, np.maximum(uk0f, 1)), 1.0)
+    shape = c1.shape
+    p = up[inv].reshape(shape)
+    lo_pi, hi_pi = ulo[inv].reshape(shape), uhi[inv].reshape(shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(n > 0, (c1 / t1) / (c0 / t0), np.nan)
-        lo_pi = np.where(c1 > 0, stats.beta.ppf(alpha / 2, np.maximum(c1, 1), c0 + 1), 0.0)
-        hi_pi = np.where(c0 > 0, stats.beta.ppf(1 - alpha / 2, c1 + 1, np.maximum(c0, 1)), 1.0)
         f = t0 / t1
         ci_low = np.where(n > 0, lo_pi / (1 - lo_pi) * f, 0.0)
         ci_high = np.where((n > 0) & (hi_pi < 1), hi_pi / (1 - hi_pi) * f, np.inf)

@@ -35,6 +35,9 @@ CATEGORIES = {
     "ordningsstorning": (_("Public order"), "ordning"),
     "trafik": (_("Traffic"), "trafik"),
     "ovrigt": (_("Other"), "ovrigt"),
+    # police records that are not one incident: kept for provenance, left out of counts
+    "sammanfattning": (_("Summary of several events"), "ovrigt"),
+    "uppdatering": (_("Update of an earlier event"), "ovrigt"),
     # EST observations from staff in the area
     "klotter": (_("Graffiti"), "ordning"),
     "nedskrapning": (_("Littering"), "ordning"),
@@ -44,6 +47,10 @@ CATEGORIES = {
     "otrygg-plats": (_("Unsafe place (lighting, bushes)"), "ordning"),
     "annat": (_("Other observation"), "ovrigt"),
 }
+
+# Police records that summarise or update other events: not counted as incidents
+# (``Incident.objects.counted()`` leaves them out).
+NOT_COUNTED = frozenset({"sammanfattning", "uppdatering"})
 
 # The EST checklist, in the order the form shows it.
 EST_CATEGORIES = [

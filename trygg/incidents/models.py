@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .categories import CATEGORIES, THEMES
+from .categories import CATEGORIES, NOT_COUNTED, THEMES
 
 
 class Source(models.TextChoices):
@@ -17,6 +17,16 @@ class Placement(models.TextChoices):
     TEXT = "text", _("place name in the text")
     AREA = "area", _("chosen area")
     MUNICIPALITY = "municipality", _("municipality only")
+    COUNTY = "county", _("county only")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def counted(self):
+        """Incidents that count as one event each (police summaries and updates left out)."""
+        return self.exclude(category__in=NOT_COUNTED)
+
+    def within(self, area):
+        return self.filter(area_path__startswith=area.path)
 
 
 class ImportRun(models.Model):
@@ -32,6 +42,7 @@ class ImportRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     new = models.PositiveIntegerField(_("new"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     redacted = models.PositiveIntegerField(_("redacted for personal data"), default=0)
     placed_in_district = models.PositiveIntegerField(_("placed in a district"), default=0)
@@ -76,6 +87,8 @@ class Incident(models.Model):
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
     synthetic = models.BooleanField(_("synthetic demo data"), default=False)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "picture"
-urlpatterns: list = []
+urlpatterns = [
+    path("storstader/", views.metro, name="metro"),
+    path("offentlig/<str:code>/", views.public, name="public"),
+    path("<str:code>/", views.picture, name="picture"),
+    path("<str:code>/spara/", views.snapshot_save, name="snapshot_save"),
+    path("<str:code>/ogonblicksbilder/", views.snapshot_list, name="snapshots"),
+    path("<str:code>/ogonblicksbilder/jamfor/", views.snapshot_compare, name="snapshot_compare"),
+    path("<str:code>/ogonblicksbilder/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path("<str:code>/export/", views.export, name="export"),
+]

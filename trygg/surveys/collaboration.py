@@ -6,10 +6,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Membership
 
-from .models import INVITED_ROLES, QUESTIONS, CollaborationAnswer, CollaborationRound, Invitation
+from .models import (
+    INVITED_ROLES,
+    QUESTION_SHORT,
+    QUESTIONS,
+    CollaborationAnswer,
+    CollaborationRound,
+    Invitation,
+)
 
 
 @transaction.atomic
@@ -66,7 +74,7 @@ def round_summary(rnd) -> dict:
     from trygg.accounts.models import Role
 
     return {
-        "total": _summary("total", invs),
+        "total": _summary(str(_("All")), invs),
         "by_area": [_summary(k, v) for k, v in sorted(by_area.items())],
         "by_role": [_summary(str(Role(k).label) if k in Role.values else k, v) for k, v in sorted(by_role.items())],
         "comments": [i.answer.comment for i in invs if hasattr(i, "answer") and i.answer.comment],
@@ -78,7 +86,7 @@ def trend(until_year: int | None = None) -> list[tuple[int, GroupSummary]]:
     rounds = CollaborationRound.objects.order_by("year")
     if until_year:
         rounds = rounds.filter(year__lte=until_year)
-    return [(r.year, _summary("total", _invitations(r))) for r in rounds]
+    return [(r.year, _summary(str(_("All")), _invitations(r))) for r in rounds]
 
 
-__all__ = ["send_round", "open_invitations", "round_summary", "trend", "CollaborationAnswer", "GroupSummary"]
+__all__ = ["QUESTION_SHORT", "send_round", "open_invitations", "round_summary", "trend", "CollaborationAnswer", "GroupSummary"]

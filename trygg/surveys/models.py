@@ -52,6 +52,14 @@ QUESTIONS = {
     "follow_up": _("How well are the actions followed up?"),
 }
 
+# Short column headings for tables.
+QUESTION_SHORT = {
+    "collaboration": _("Collaboration"),
+    "agreement": _("Agreement followed"),
+    "shared_picture": _("Shared picture used"),
+    "follow_up": _("Actions followed up"),
+}
+
 INVITED_ROLES = ("trygghetssamordnare", "kommunpolis")
 
 

@@ -39,7 +39,7 @@ def test_grid_origin_and_counts():
     assert (g.origin_x, g.origin_y, g.nx, g.ny) == (1000.0, -100.0, 4, 2)
     c = grid_counts(x, y, g)
     assert c.shape == (2, 4) and c.sum() == 4
-    assert c[0, 0] == 1 and c[1, 0] == 2 and c[1, 2] == 1 and c[1, 3] == 1
+    assert c[0, 0] == 1 and c[1, 0] == 1 and c[1, 2] == 1 and c[1, 3] == 1
 
 
 def test_kde_matches_sklearn_kernel_density():

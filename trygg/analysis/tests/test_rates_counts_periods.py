@@ -84,4 +84,4 @@ def test_rates_per_100k_and_ranking():
     assert r[0, 0] == pytest.approx(200.0)
     assert (lo <= r).all() and (r <= hi).all()
     rank, best, worst = rank_with_ci(r[:, 0], lo[:, 0], hi[:, 0])
-    assert rank.tolist() == [2, 3, 1] and (best <= rank).all() and (rank <= worst).all()
+    assert rank.tolist() == [3, 1, 2] and (best <= rank).all() and (rank <= worst).all()

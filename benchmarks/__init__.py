@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of trygg.analysis against established peers: ``python -m benchmarks [name …]``."""

@@ -1,0 +1,88 @@
+"""What every import shares: the error type, the personal-data policy, the run record and the
+progress bar.
+
+An import runs inside one transaction: on any :class:`ImportFileError` nothing is stored, not even
+the :class:`~trygg.incidents.models.ImportRun`.
+"""
+
+import os
+import sys
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from trygg.privacy import find_personal_data, redact
+
+from .models import ImportRun
+
+REDACT, REJECT = "redact", "reject"
+# Default policy per source when TRYGG_IMPORT_PERSONAL_DATA is not set: the police feed is
+# published text (redact), reports from staff are refused (reject) as the form does.
+DEFAULT_POLICY = {"police": REDACT, "est": REJECT}
+BATCH_SIZE = 2000
+
+
+class ImportFileError(ValueError):
+    """A malformed input: the message names the file, the record or line, and the field."""
+
+
+def personal_data_policy(source: str, override: str | None = None) -> str:
+    """``redact`` or ``reject`` for ``source``: the override, else settings/env
+    ``TRYGG_IMPORT_PERSONAL_DATA`` (a string for all sources or a dict per source), else the default."""
+    value = override or getattr(settings, "TRYGG_IMPORT_PERSONAL_DATA", None) \
+        or os.environ.get("TRYGG_IMPORT_PERSONAL_DATA")
+    if isinstance(value, dict):
+        value = value.get(source)
+    value = value or DEFAULT_POLICY.get(source, REJECT)
+    if value not in (REDACT, REJECT):
+        raise ImportFileError(f"TRYGG_IMPORT_PERSONAL_DATA must be 'redact' or 'reject', not {value!r}")
+    return value
+
+
+def screen_text(fields: dict[str, str], policy: str) -> tuple[dict[str, str], list[str], int]:
+    """Check free-text ``fields`` for personal data.
+
+    Returns (fields, offending field names, number of findings). With ``redact`` the fields come
+    back redacted; with ``reject`` unchanged (the caller drops the record).
+    """
+    offending, found = [], 0
+    out = dict(fields)
+    for name, text in fields.items():
+        findings = find_personal_data(text)
+        if not findings:
+            continue
+        offending.append(name)
+        found += len(findings)
+        if policy == REDACT:
+            out[name], _n = redact(text)
+    return out, offending, found
+
+
+def progress(iterable, total=None, desc=""):
+    """A tqdm progress bar on stderr, shown only when stderr is a terminal."""
+    return tqdm(iterable, total=total, desc=desc, unit=" rec", disable=not sys.stderr.isatty(), leave=False)
+
+
+@contextmanager
+def import_run(source: str, file_name: str = "", user=None):
+    """Open an atomic import: yields the ImportRun, marks it done at the end. Any exception rolls
+    everything back (the run included)."""
+    with transaction.atomic():
+        run = ImportRun.objects.create(source=source, file_name=str(file_name)[:500], user=user)
+        yield run
+        run.status = ImportRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.save()
+
+
+def summary_line(run: ImportRun) -> str:
+    parts = [f"{run.new} new", f"{run.unchanged} unchanged"]
+    if run.updated:
+        parts.append(f"{run.updated} updated")
+    parts += [f"{run.rejected} rejected", f"{run.redacted} redacted"]
+    if run.source in ("police", "est"):
+        parts.append(f"{run.placed_in_district} placed in a district")
+    return f"{run.source} {run.file_name}: " + ", ".join(parts)

@@ -1,0 +1,195 @@
+"""Import the police's public events feed (polisen.se/api/events JSON, or an archive of it).
+
+Quirks handled (see docs/data-import.md): hours without zero padding in ``datetime``; ``gps`` is
+the municipality's or county's centre (not stored as a point); since 2026 ``location.name`` is the
+county, so the municipality comes from the end of ``name``; "Sammanfattning …" and "Uppdatering"
+records (category sammanfattning/uppdatering, not counted as incidents); optional ``html_body``
+(the event page text). The event time is taken from ``name`` ("13 oktober 05:15"), the publication
+time ``datetime`` is the fallback.
+"""
+
+import gzip
+import json
+import re
+from datetime import datetime, timedelta, timezone as dt_timezone
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from trygg.areas.models import Area, Level
+
+from .event_types import category_of_police_type
+from .categories import theme_of
+from .gazetteer import Gazetteer
+from .importing import BATCH_SIZE, REDACT, ImportFileError, import_run, personal_data_policy, progress, screen_text
+from .models import Incident, Placement, Source
+
+BASE_URL = "https://polisen.se"
+_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ?([+-])(\d{2}):?(\d{2})$")
+_NAME_TIME = re.compile(r"^\s*(\d{1,2}) (\w+) (\d{1,2})[:.](\d{2})\b")
+MONTHS = {m: i for i, m in enumerate(
+    "januari februari mars april maj juni juli augusti september oktober november december".split(), start=1)}
+
+
+def read_events(path) -> list:
+    """The list of event records in a .json or .json.gz file."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise ImportFileError(f"{path.name}: file not found")
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    except (UnicodeDecodeError, OSError, EOFError) as exc:
+        raise ImportFileError(f"{path.name}: cannot be read ({exc})")
+    if not isinstance(data, list):
+        raise ImportFileError(f"{path.name}: expected a JSON list of events")
+    return data
+
+
+def parse_published(value, where: str) -> datetime:
+    """``"2022-10-16 6:13:32 +02:00"`` (hour not zero-padded) → aware datetime."""
+    m = _DATETIME.match(str(value or "").strip())
+    if not m:
+        raise ImportFileError(f"{where}, field 'datetime': not a date and time: {value!r}")
+    y, mo, d, h, mi, s, sign, oh, om = m.groups()
+    offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
+    try:
+        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=dt_timezone(offset))
+    except ValueError as exc:
+        raise ImportFileError(f"{where}, field 'datetime': {exc}: {value!r}")
+
+
+def event_time(name: str, published: datetime) -> datetime:
+    """The event's own time from ``name`` ("16 oktober 03:25, …") in local time, in the year of
+    publication (or the year before, for an event published after new year); else ``published``."""
+    m = _NAME_TIME.match(name or "")
+    month = MONTHS.get(m.group(2).lower()) if m else None
+    if not month:
+        return published
+    local = timezone.localtime(published)
+    try:
+        candidate = timezone.make_aware(datetime(local.year, month, int(m.group(1)), int(m.group(3)), int(m.group(4))))
+    except ValueError:
+        return published
+    if candidate > published + timedelta(days=1):
+        try:
+            candidate = candidate.replace(year=candidate.year - 1)
+        except ValueError:
+            return published
+    return candidate
+
+
+class MunicipalityResolver:
+    """Municipality from ``name``'s suffix or ``location.name`` (case-insensitive); county names → None."""
+
+    def __init__(self):
+        self.by_name = {a.name.casefold(): a for a in Area.objects.filter(level=Level.MUNICIPALITY)}
+
+    def __call__(self, name: str, location_name: str) -> Area | None:
+        suffix = (name or "").rsplit(",", 1)[-1].strip().casefold()
+        return self.by_name.get(suffix) or self.by_name.get((location_name or "").strip().casefold())
+
+
+def _record(raw, index: int, file_name: str) -> dict:
+    where = f"{file_name}: record {index + 1}"
+    if not isinstance(raw, dict):
+        raise ImportFileError(f"{where}: expected an object")
+    if raw.get("id") in (None, ""):
+        raise ImportFileError(f"{where}: field 'id' is missing")
+    where = f"{file_name}: record {index + 1} (id {raw['id']})"
+    for field in ("datetime", "name", "type"):
+        if not raw.get(field):
+            raise ImportFileError(f"{where}: field '{field}' is missing")
+    location = raw.get("location") or {}
+    if not isinstance(location, dict):
+        raise ImportFileError(f"{where}: field 'location' must be an object")
+    return {"where": where, "location": location}
+
+
+def import_police_events(records, file_name="", user=None, personal_data=None, stdout=None):
+    """Import ``records`` (a list of feed objects) atomically; returns the ImportRun."""
+    policy = personal_data_policy("police", personal_data)
+    home_code = settings.TRYGG_MUNICIPALITY_CODE
+    resolve = MunicipalityResolver()
+    home = Area.objects.filter(code=home_code).first()
+    gazetteer = Gazetteer(home) if home else None
+    existing = dict(Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body"))
+    seen: set[str] = set()
+    new, to_update, rejected_ids = [], [], []
+    with import_run("police", file_name, user) as run:
+        for i, raw in enumerate(progress(records, total=len(records), desc="police events")):
+            meta = _record(raw, i, file_name)
+            source_id = str(raw["id"]).strip()
+            published = parse_published(raw["datetime"], meta["where"])
+            body = raw.get("html_body") or ""
+            if source_id in seen:
+                run.unchanged += 1
+                continue
+            seen.add(source_id)
+            if source_id in existing and (existing[source_id] or not body):
+                run.unchanged += 1
+                continue
+            texts, offending, _found = screen_text(
+                {"title": raw["name"], "summary": raw.get("summary") or "", "body": body}, policy)
+            if offending:
+                if policy == REDACT:
+                    run.redacted += 1
+                else:
+                    run.rejected += 1
+                    rejected_ids.append(f"{source_id} ({', '.join(offending)})")
+                    continue
+            category = category_of_police_type(raw["type"])
+            municipality = resolve(raw["name"], meta["location"].get("name"))
+            occurred = event_time(raw["name"], published)
+            inc = Incident(
+                source=Source.POLICE, source_id=source_id, occurred_at=occurred,
+                date=timezone.localtime(occurred).date(), event_type=raw["type"].strip()[:120],
+                category=category, theme=theme_of(category), municipality=municipality,
+                area=municipality, placement=Placement.MUNICIPALITY if municipality else Placement.COUNTY,
+                title=texts["title"][:300], summary=texts["summary"], body=texts["body"],
+                url=_absolute(raw.get("url")), import_run=run,
+            )
+            if municipality and municipality.code == home_code and gazetteer and category != "sammanfattning":
+                match = gazetteer.find(f"{inc.summary}\n{inc.body}")
+                if match:
+                    inc.area, inc.placement, inc.place_text = match.area, Placement.TEXT, match.name[:200]
+                    run.placed_in_district += 1
+            inc.area_path = inc.area.path if inc.area else ""
+            if source_id in existing:
+                to_update.append(inc)
+            else:
+                new.append(inc)
+        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        run.new = len(new)
+        if to_update:
+            _enrich(to_update)
+            run.updated = len(to_update)
+        if rejected_ids:
+            run.message = "Rejected for personal data: " + "; ".join(rejected_ids[:50])
+    return run
+
+
+def _enrich(incidents):
+    """Records seen before without the event page text: add the text and the district found in it."""
+    pks = dict(Incident.objects.filter(source=Source.POLICE, source_id__in=[i.source_id for i in incidents])
+               .values_list("source_id", "pk"))
+    for inc in incidents:
+        inc.pk = pks[inc.source_id]
+    Incident.objects.bulk_update(
+        incidents, ["body", "summary", "title", "area", "area_path", "placement", "place_text", "import_run"],
+        batch_size=BATCH_SIZE)
+
+
+def _absolute(url) -> str:
+    url = (url or "").strip()
+    if url.startswith("/"):
+        return BASE_URL + url
+    return url[:500]
+
+
+def import_police_file(path, **kwargs):
+    return import_police_events(read_events(path), file_name=Path(path).name, **kwargs)

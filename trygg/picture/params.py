@@ -1,0 +1,70 @@
+"""The picture's choices (period, comparison, theme) read from a query string or the command line,
+checked once for the page, the API, exports and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.incidents.categories import THEMES
+
+from . import queries
+from .figures import COMPARES
+
+DEFAULT_DAYS = 28  # the CompStat window
+MAX_DAYS = 5 * 366 + 1
+
+
+@dataclass
+class Choice:
+    start: dt.date
+    end: dt.date
+    compare: str = "previous"
+    theme: str | None = None
+
+    def query(self, **override) -> str:
+        from urllib.parse import urlencode
+
+        d = {"from": self.start.isoformat(), "to": self.end.isoformat(), "compare": self.compare,
+             "theme": self.theme or ""}
+        d.update(override)
+        return urlencode({k: v for k, v in d.items() if v})
+
+
+class BadChoice(ValueError):
+    pass
+
+
+def parse_date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadChoice(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": name, "value": value}) from None
+
+
+def default_end(area) -> dt.date:
+    """The latest day with data in the area (never after today), else today."""
+    today = timezone.localdate()
+    latest = queries.latest_incident_date(area)
+    return min(latest, today) if latest else today
+
+
+def parse_choice(data, area) -> Choice:
+    """Read ``from``, ``to``, ``compare`` and ``theme`` from a mapping; raise :class:`BadChoice` with
+    a message naming the field."""
+    end = parse_date(data["to"], "to") if data.get("to") else default_end(area)
+    start = parse_date(data["from"], "from") if data.get("from") else end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise BadChoice(_("from (%(start)s) is after to (%(end)s).") % {"start": start, "end": end})
+    if (end - start).days + 1 > MAX_DAYS:
+        raise BadChoice(_("The period is longer than five years."))
+    compare = data.get("compare") or "previous"
+    if compare not in COMPARES:
+        raise BadChoice(_("compare: use “previous” or “last-year”, not “%(value)s”.") % {"value": compare})
+    theme = data.get("theme") or None
+    if theme and theme not in THEMES:
+        raise BadChoice(_("theme: unknown theme “%(value)s”.") % {"value": theme})
+    return Choice(start, end, compare, theme)

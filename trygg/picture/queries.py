@@ -1,0 +1,139 @@
+"""Database aggregation for the situation picture: every query counts in the database and hands
+back small numpy arrays or dicts keyed by code; nothing here loops over incidents in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.db.models import Count, Max, Sum
+
+from trygg.areas.models import Area, Population
+from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
+
+
+def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None):
+    """Incidents that happened within ``area`` (any level) between ``start`` and ``end`` (inclusive)."""
+    qs = Incident.objects.filter(area_path__startswith=area.path, date__gte=start, date__lte=end)
+    if theme:
+        qs = qs.filter(theme=theme)
+    if category:
+        qs = qs.filter(category=category)
+    if sources:
+        qs = qs.filter(source__in=list(sources))
+    return qs
+
+
+def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> dict[tuple[str, str], int]:
+    """``{(source, category): count}`` in one GROUP BY."""
+    rows = (incidents_in(area, start, end, theme=theme, sources=sources)
+            .order_by().values_list("source", "category").annotate(n=Count("id")))
+    return {(s, c): n for s, c, n in rows}
+
+
+def counts_by_path(parent, start, end, *, theme=None, sources=None) -> dict[str, int]:
+    """``{area_path: count}`` of incidents below ``parent`` (one row per distinct place, not per incident)."""
+    rows = (incidents_in(parent, start, end, theme=theme, sources=sources)
+            .order_by().values_list("area_path").annotate(n=Count("id")))
+    return dict(rows)
+
+
+def counts_by_child(parent, children, start, end, *, theme=None, sources=None) -> np.ndarray:
+    """Counts per child area of ``parent`` (aligned with ``children``), from :func:`counts_by_path`."""
+    by_path = counts_by_path(parent, start, end, theme=theme, sources=sources)
+    index = {c.path: i for i, c in enumerate(children)}
+    out = np.zeros(len(children), dtype=np.int64)
+    depth = parent.path.count("/")  # "/SE/1480/" has 3 → a child path has one more segment
+    for path, n in by_path.items():
+        parts = path.split("/")
+        if len(parts) > depth + 1:
+            i = index.get("/".join(parts[: depth + 1]) + "/")
+            if i is not None:
+                out[i] += n
+    return out
+
+
+def incident_dates(area, start, end, *, theme=None, sources=None) -> tuple[np.ndarray, np.ndarray]:
+    """``(dates as datetime64[D], sources)`` of the incidents, straight from ``values_list``."""
+    rows = list(incidents_in(area, start, end, theme=theme, sources=sources).order_by()
+                .values_list("date", "source"))
+    if not rows:
+        return np.array([], dtype="datetime64[D]"), np.array([], dtype=object)
+    d, s = zip(*rows, strict=True)
+    return np.array(d, dtype="datetime64[D]"), np.array(s, dtype=object)
+
+
+def incident_points(area, start, end, *, theme=None, sources=None) -> dict[str, np.ndarray]:
+    """Coordinates (and category/date/id) of incidents with a point."""
+    rows = list(incidents_in(area, start, end, theme=theme, sources=sources)
+                .filter(lon__isnull=False, lat__isnull=False).order_by()
+                .values_list("id", "lon", "lat", "category", "date", "source"))
+    if not rows:
+        e = np.array([])
+        return {"id": e, "lon": e, "lat": e, "category": e, "date": e, "source": e}
+    ids, lon, lat, cat, date, src = zip(*rows, strict=True)
+    return {"id": np.array(ids), "lon": np.array(lon, float), "lat": np.array(lat, float),
+            "category": np.array(cat, dtype=object), "date": np.array(date, dtype=object),
+            "source": np.array(src, dtype=object)}
+
+
+def text_placed_by_area(area, start, end, *, theme=None) -> list[dict]:
+    """Police events placed by a place name in the text, counted per area they were placed at."""
+    rows = (incidents_in(area, start, end, theme=theme, sources=["police"]).filter(placement="text")
+            .order_by().values("area__code", "area__name", "area__centroid_lon", "area__centroid_lat")
+            .annotate(n=Count("id")))
+    return list(rows)
+
+
+def population_of(areas, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Total population of each area for ``year`` or the latest year before it (else the earliest
+    after it). Returns ``(counts, years)`` aligned with ``areas`` (0 / 0 where unknown)."""
+    ids = [a.pk for a in areas]
+    rows = Population.objects.filter(area_id__in=ids, age_band="").values_list("area_id", "year", "count")
+    best: dict[int, tuple[int, int]] = {}
+    for area_id, y, n in sorted(rows, key=lambda r: r[1]):  # a few rows per area
+        if y <= year or area_id not in best:
+            best[area_id] = (y, n)
+    counts = np.array([best.get(i, (0, 0))[1] for i in ids], dtype=float)
+    years = np.array([best.get(i, (0, 0))[0] for i in ids], dtype=np.int64)
+    return counts, years
+
+
+def crime_statistics(area, year: int, *, theme=None) -> dict[str, int]:
+    """Brå reported crimes ``{crime_type: count}`` for ``area`` in ``year``: the area's own rows, or
+    the sum over the areas below it when it has none (e.g. the municipality as sum of districts)."""
+    qs = CrimeStatistic.objects.filter(year=year)
+    if theme:
+        qs = qs.filter(theme=theme)
+    own = qs.filter(area=area)
+    if not own.exists():
+        own = qs.filter(area__path__startswith=area.path)
+    return dict(own.order_by().values_list("crime_type").annotate(n=Sum("count")))
+
+
+def crime_statistic_themes(area, year: int) -> dict[str, str]:
+    qs = CrimeStatistic.objects.filter(year=year, area__path__startswith=area.path)
+    return dict(qs.order_by().values_list("crime_type", "theme").distinct())
+
+
+def latest_crime_statistic_year(area, up_to: int) -> int | None:
+    qs = CrimeStatistic.objects.filter(area__path__startswith=area.path, year__lte=up_to)
+    return qs.aggregate(y=Max("year"))["y"]
+
+
+def data_sources() -> list[dict]:
+    """Every import source with its latest finished import and the number of runs."""
+    rows = (ImportRun.objects.filter(status=ImportRun.Status.DONE).order_by().values("source")
+            .annotate(latest=Max("finished_at"), runs=Count("id")))
+    return [{"source": r["source"], "latest_import": r["latest"].isoformat() if r["latest"] else None,
+             "runs": r["runs"]} for r in rows]
+
+
+def latest_incident_date(area) -> dt.date | None:
+    return Incident.objects.filter(area_path__startswith=area.path).aggregate(d=Max("date"))["d"]
+
+
+def municipality_of(area) -> Area | None:
+    if area.level == "municipality":
+        return area
+    return next((a for a in area.ancestors() if a.level == "municipality"), None)

@@ -1,0 +1,75 @@
+"""The partners' situation picture page /lagesbild/<code>/."""
+
+from trygg.picture import figures
+from trygg.testing.personas import BaseTestCase
+
+from .world import PERIOD, busy_world
+
+Q = "?from=2025-03-01&to=2025-03-28&compare=previous"
+
+
+class PicturePageTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        busy_world(cls)
+
+    def test_it_works(self):
+        self.login("alice")
+        r = self.client.get("/lagesbild/1/" + Q)
+        self.assertEqual(r.status_code, 200)
+        fig = r.context["fig"]
+        self.assertEqual(fig.as_dict(), figures.compute_picture(self.nordost, *PERIOD).as_dict())
+        self.assertContains(r, 'data-testid="total-all"')
+        self.assertContains(r, 'data-count="100"')
+        self.assertContains(r, 'data-flag="up"')
+        self.assertContains(r, "Benjamini")  # the method, one click away
+        self.assertContains(r, "organiserad-brottslighet")  # conference theme link
+        self.assertEqual(r.context["series"]["bucket"], "week")
+
+    def test_theme_view(self):
+        self.login("bob")
+        r = self.client.get("/lagesbild/1/" + Q + "&theme=narkotika")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.context["fig"].total("all").count, 40)
+        self.assertNotContains(r, 'data-category="klotter"')
+
+    def test_it_checks_access(self):
+        self.login("carl")  # Centrum coordinator
+        self.assertEqual(self.client.get("/lagesbild/1/" + Q).status_code, 403)
+        self.assertEqual(self.client.get("/lagesbild/2/" + Q).status_code, 200)
+        self.login("rami")
+        self.assertEqual(self.client.get("/lagesbild/1/" + Q).status_code, 403)
+        self.login("lena")  # reader: the picture but no incident list
+        r = self.client.get("/lagesbild/1/" + Q)
+        self.assertEqual(r.status_code, 200)
+        self.assertIsNone(r.context["latest"])
+        self.assertNotContains(r, 'data-testid="latest"')
+        self.assertNotContains(r, 'data-testid="snapshot-form"')
+        self.client.logout()
+        self.assertEqual(self.client.get("/lagesbild/1/").status_code, 302)
+
+    def test_texts_follow_the_role(self):
+        self.login("alice")  # coordinator: EST text yes, police text no
+        r = self.client.get("/lagesbild/1/?from=2025-03-05&to=2025-03-05")
+        self.assertContains(r, "Klotter vid skolan")
+        r = self.client.get("/lagesbild/1/?from=2025-03-10&to=2025-03-10")
+        self.assertNotContains(r, "Narkotikabrott på torget")
+        self.assertContains(r, 'data-testid="text-hidden"')
+        self.login("bob")  # community police officer: both
+        r = self.client.get("/lagesbild/1/?from=2025-03-10&to=2025-03-10")
+        self.assertContains(r, "Narkotikabrott på torget")
+        self.login("ulla")  # city-wide analyst: incidents, but EST text only for the partnership
+        r = self.client.get("/lagesbild/1/?from=2025-03-05&to=2025-03-05")
+        self.assertNotContains(r, "Klotter vid skolan")
+
+    def test_it_rejects_bad_input(self):
+        self.login("alice")
+        for q in ("?from=2025-13-01&to=2025-03-01", "?from=2025-03-10&to=2025-03-01", "?compare=never",
+                  "?theme=nothing", "?from=2010-01-01&to=2025-01-01"):
+            r = self.client.get("/lagesbild/1/" + q)
+            self.assertEqual(r.status_code, 400, q)
+            self.assertContains(r, 'data-testid="error"', status_code=400)
+        r = self.client.get("/lagesbild/1/?from=2025-03-10&to=2025-03-01")
+        self.assertContains(r, 'value="2025-03-10"', status_code=400)  # keeps what was typed
+        self.assertEqual(self.client.get("/lagesbild/nowhere/").status_code, 404)

@@ -1,0 +1,31 @@
+"""The residents' page: aggregates only, small counts suppressed, no text."""
+
+from trygg.testing.personas import BaseTestCase
+
+from .world import busy_world
+
+
+class PublicPageTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        busy_world(cls)
+
+    def test_it_works(self):
+        r = self.client.get("/lagesbild/offentlig/1/")  # anonymous
+        self.assertEqual(r.status_code, 200)
+        rows = {x["label"]: x for x in r.context["rows"]}
+        self.assertEqual(rows["Violence"]["count"] if "Violence" in rows else rows["Våld"]["count"], "1–4")  # 3 assaults
+        self.assertContains(r, "1–4")
+        self.assertNotContains(r, "Klotter vid skolan")
+        self.assertNotContains(r, "Narkotikabrott på torget")
+        self.assertNotContains(r, 'data-testid="latest"')
+        self.assertEqual(self.client.get("/lagesbild/offentlig/1480/").status_code, 200)
+
+    def test_it_checks_access(self):
+        self.assertEqual(self.client.get("/lagesbild/offentlig/612/").status_code, 404)  # not public level
+        self.login("rami")
+        self.assertEqual(self.client.get("/lagesbild/offentlig/1/").status_code, 200)
+
+    def test_it_rejects_bad_input(self):
+        self.assertEqual(self.client.get("/lagesbild/offentlig/nowhere/").status_code, 404)

@@ -1,0 +1,249 @@
+"""Pages of the situation picture: the partners' picture, snapshots, exports, the metropolitan
+comparison and the residents' public page. Every figure comes from ``figures`` (one code path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trygg.accounts.access import access, can
+from trygg.accounts.permissions import Capability
+from trygg.analysis import periods
+from trygg.areas.models import Area, Level
+from trygg.incidents.categories import THEMES, theme_label
+
+from . import exports, figures, queries
+from .forms import ExportForm, SnapshotForm
+from .models import ExportLog, Snapshot
+from .params import BadChoice, Choice, parse_choice
+from .snapshots import compare_snapshots, freeze
+
+CONFERENCE_THEME = getattr(settings, "TRYGG_CONFERENCE_THEME", "organiserad-brottslighet")
+LATEST_LIMIT = 15
+
+
+def _shortcuts(end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Period buttons (label, start, end) from ``trygg.analysis.periods``."""
+    out = [(_("Last 7 days"), *_se(periods.last_n_days(end, 7))),
+           (_("Last 28 days"), *_se(periods.last_n_days(end, 28))),
+           (_("This tertial"), *_se(periods.tertial(end))),
+           (_("Year to date"), *_se(periods.year_to_date(end))),
+           (_("Last 12 months"), end - dt.timedelta(days=364), end)]
+    last_year = periods.year(dt.date(end.year - 1, 1, 1))
+    out.append((str(end.year - 1), last_year.start, last_year.end))
+    return out
+
+
+def _se(p):
+    return p.start, p.end
+
+
+def _theme_choices():
+    first = [(CONFERENCE_THEME, theme_label(CONFERENCE_THEME))] if CONFERENCE_THEME in THEMES else []
+    return first + [(k, str(v)) for k, v in THEMES.items() if k != CONFERENCE_THEME]
+
+
+def _chart_range(choice: Choice) -> tuple[dt.date, dt.date, str]:
+    """Trend charts: up to five years ending with the period, weekly up to a year, else monthly."""
+    start = max(choice.end - dt.timedelta(days=5 * 365), dt.date(choice.end.year - 4, 1, 1))
+    earliest = queries.Incident.objects.order_by("date").values_list("date", flat=True).first()
+    if earliest and earliest > start:
+        start = earliest
+    bucket = "week" if (choice.end - start).days <= 400 else "month"
+    return start, choice.end, bucket
+
+
+def _latest_incidents(request, area, choice: Choice):
+    """The latest incidents with the text the viewer may see: police text only with
+    VIEW_POLICE_DETAIL, EST free text only for the partnership of the incident's area."""
+    if not can(request.user, Capability.VIEW_INCIDENTS, area):
+        return None
+    qs = (queries.incidents_in(area, choice.start, choice.end, theme=choice.theme)
+          .select_related("area").order_by("-occurred_at")[:LATEST_LIMIT])
+    police_ok = can(request.user, Capability.VIEW_POLICE_DETAIL, area)
+    est_ok_here = can(request.user, Capability.VIEW_EST_TEXT, area)
+    out = []
+    for inc in qs:  # at most LATEST_LIMIT rows, for display only
+        if inc.source == "police":
+            text = inc.summary or inc.title if police_ok else ""
+        else:
+            text = inc.body if (est_ok_here or (inc.area and can(request.user, Capability.VIEW_EST_TEXT, inc.area))) else ""
+        out.append({"incident": inc, "text": text, "hidden": not text and bool(inc.summary or inc.body or inc.title)})
+    return out
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def picture(request, code):
+    area = request.area
+    ctx = {"area": area, "ancestors": area.ancestors(), "themes": _theme_choices(),
+           "conference_theme": CONFERENCE_THEME, "typed": request.GET}
+    try:
+        choice = parse_choice(request.GET, area)
+    except BadChoice as e:
+        ctx["error"] = str(e)
+        return render(request, "picture/picture.html", ctx, status=400)
+    fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme, user=request.user)
+    c_start, c_end, bucket = _chart_range(choice)
+    ctx.update({
+        "choice": choice, "fig": fig, "shortcuts": _shortcuts(choice.end),
+        "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
+        "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme),
+        "latest": _latest_incidents(request, area, choice),
+        "can_save": can(request.user, Capability.EDIT_WORK, area),
+        "snapshot_form": SnapshotForm(initial={"title": _default_title(area, choice)}),
+        "snapshot_count": Snapshot.objects.filter(area=area).count(),
+        "children": area.children.exists(),
+        "layers_url": reverse("api:layer", args=[area.code, "LAYER"]) + "?" + choice.query(),
+    })
+    return render(request, "picture/picture.html", ctx)
+
+
+def _default_title(area, choice):
+    return _("Situation picture %(area)s %(start)s–%(end)s") % {"area": area.name, "start": choice.start, "end": choice.end}
+
+
+@access(Capability.EDIT_WORK, area_kwarg="code")
+@require_POST
+def snapshot_save(request, code):
+    area = request.area
+    try:
+        choice = parse_choice(request.POST, area)
+    except BadChoice as e:
+        messages.error(request, str(e))
+        return redirect("picture:picture", code=area.code)
+    form = SnapshotForm(request.POST)
+    if not form.is_valid():
+        fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme)
+        return render(request, "picture/snapshot_form.html",
+                      {"area": area, "form": form, "choice": choice, "fig": fig}, status=400)
+    snap = Snapshot.objects.create(area=area, start=choice.start, end=choice.end, compare=choice.compare,
+                                   theme=choice.theme or "", title=form.cleaned_data["title"],
+                                   note=form.cleaned_data["note"], created_by=request.user,
+                                   data=freeze(area, choice))
+    messages.success(request, _("The picture was saved as “%(title)s”.") % {"title": snap.title})
+    return redirect(snap.get_absolute_url())
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def snapshot_list(request, code):
+    area = request.area
+    snaps = Snapshot.objects.filter(area=area).select_related("created_by")
+    return render(request, "picture/snapshot_list.html", {"area": area, "snapshots": snaps})
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def snapshot_detail(request, code, pk):
+    area = request.area
+    snap = get_object_or_404(Snapshot.objects.select_related("created_by"), pk=pk, area=area)
+    return render(request, "picture/snapshot_detail.html", {"area": area, "snap": snap, "data": snap.data})
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def snapshot_compare(request, code):
+    area = request.area
+    snaps = Snapshot.objects.filter(area=area)
+    ids = request.GET.getlist("s")
+    ctx = {"area": area, "snapshots": snaps, "selected": ids}
+    if ids:
+        if len(ids) != 2 or not all(i.isdigit() for i in ids):
+            ctx["error"] = _("Choose exactly two snapshots to compare.")
+            return render(request, "picture/snapshot_compare.html", ctx, status=400)
+        found = {str(s.pk): s for s in snaps.filter(pk__in=ids)}
+        if len(found) != 2:
+            raise Http404
+        a, b = sorted(found.values(), key=lambda s: s.created_at)
+        ctx.update({"a": a, "b": b, "diff": compare_snapshots(a.data, b.data)})
+    return render(request, "picture/snapshot_compare.html", ctx)
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def export(request, code):
+    """GET: the export form (purpose and recipient are asked for); POST: log it and send the file."""
+    area = request.area
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        choice = parse_choice(data, area)
+    except BadChoice as e:
+        return render(request, "picture/export.html", {"area": area, "error": str(e), "form": ExportForm(data or None)},
+                      status=400)
+    form = ExportForm(request.POST or None, initial={"format": data.get("format", "xlsx")})
+    if request.method == "POST" and form.is_valid():
+        fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme, user=request.user)
+        fmt = form.cleaned_data["format"]
+        ExportLog.objects.create(user=request.user, area=area, file_format=fmt,
+                                 what=f"picture {area.code} {choice.query()}",
+                                 purpose=form.cleaned_data["purpose"], recipient=form.cleaned_data["recipient"])
+        return exports.response(fig, fmt)
+    logs = ExportLog.objects.filter(area=area).select_related("user")[:20]
+    return render(request, "picture/export.html", {"area": area, "form": form, "choice": choice, "logs": logs},
+                  status=400 if request.method == "POST" else 200)
+
+
+@access(Capability.VIEW_PICTURE)
+def metro(request):
+    """Göteborg against Stockholm and Malmö (and any municipality picked) per 100,000 inhabitants."""
+    home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
+    codes = request.GET.getlist("m") or [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+    chosen = [m for m in all_munis if m.code in codes]
+    ctx = {"municipalities": all_munis, "codes": codes}
+    try:
+        choice = parse_choice(request.GET, home) if home else None
+    except BadChoice as e:
+        ctx["error"] = str(e)
+        return render(request, "picture/metro.html", ctx, status=400)
+    unknown = [c for c in codes if c not in {m.code for m in chosen}]
+    if unknown:
+        ctx["error"] = _("Unknown municipality code: %(codes)s") % {"codes": ", ".join(unknown)}
+        return render(request, "picture/metro.html", ctx, status=400)
+    if choice:
+        if not request.GET.get("from"):
+            choice.start = choice.end - dt.timedelta(days=364)
+        ctx.update({"choice": choice, "table": figures.metro_comparison(chosen, choice.start, choice.end)})
+    return render(request, "picture/metro.html", ctx)
+
+
+PUBLIC_LEVELS = (Level.STADSOMRADE, Level.MUNICIPALITY)
+
+
+@access(Capability.PUBLIC, area_kwarg="code")
+def public(request, code):
+    """Residents' page: aggregated figures per theme for the last 12 months, small counts shown as
+    1–4, no incident lists and no free text; the area's citizen promises when the work app has them."""
+    area = request.area
+    if area.level not in PUBLIC_LEVELS:
+        raise Http404
+    end = queries.latest_incident_date(area) or dt.date.today()
+    end = min(end, dt.date.today())
+    start = end - dt.timedelta(days=364)
+    fig = figures.compute_picture(area, start, end, "last-year")
+    rows = []
+    for r in fig.theme_rows():
+        # a rate or a change could reveal a suppressed count: shown only from SMALL_COUNT up
+        small = r.count < figures.SMALL_COUNT or r.comparison_count < figures.SMALL_COUNT
+        rows.append({"label": r.label, "count": figures.public_count(r.count),
+                     "comparison_count": figures.public_count(r.comparison_count),
+                     "rate": None if r.count < figures.SMALL_COUNT else r.rate,
+                     "direction": "suppressed" if small else r.direction})
+    total = fig.total("all")
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import select_template
+
+    try:
+        select_template(["work/public_promises.html"])
+        has_promises = True
+    except TemplateDoesNotExist:
+        has_promises = False
+    siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
+    return render(request, "picture/public.html", {
+        "area": area, "fig": fig, "rows": rows, "total": figures.public_count(total.count) if total else "0",
+        "has_promises": has_promises, "siblings": siblings,
+        "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
+    })

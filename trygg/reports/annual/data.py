@@ -1,0 +1,240 @@
+"""Collect the annual analysis ("årsanalys") for a year and a theme.
+
+Every figure comes from the situation picture's code (trygg.picture.figures / queries) and the
+analysis core (trygg.analysis); survey numbers from trygg.surveys.results / collaboration. Nothing
+is counted or tested a second way here: this module only chooses areas, periods and layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.analysis import change, hotspots, nearrepeat
+from trygg.analysis.spatial import project
+from trygg.areas.models import Area, Level
+from trygg.incidents.categories import THEMES, theme_label
+from trygg.picture import figures, queries
+from trygg.surveys import collaboration
+from trygg.surveys.models import CollaborationRound
+from trygg.surveys.results import area_series
+
+from . import charts, maps
+from .tables import Table
+from .work import work_section
+
+YEARS_BACK = 5
+HOTSPOT_CELL_M = 250.0
+KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 99, "seed": 2025}
+MIN_POINTS = 20  # fewer points: no hotspot or near-repeat analysis (too little to say anything)
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    theme: str
+    theme_label: str
+    generated_at: dt.datetime
+    years: list[int]
+    city: dict = field(default_factory=dict)
+    districts: list[dict] = field(default_factory=list)
+    theme_section: dict = field(default_factory=dict)
+    collaboration: dict = field(default_factory=dict)
+    method: dict = field(default_factory=dict)
+    tables: list[Table] = field(default_factory=list)
+    incomplete: bool = False  # the year is not over yet: figures only up to today
+
+    def table(self, t: Table) -> Table:
+        self.tables.append(t)
+        return t
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _pct(x):
+    return None if x is None else round(100.0 * (x - 1.0), 1)
+
+
+def _flag_rows(fig: figures.PictureFigures, kind="theme"):
+    return [r for r in fig.rows if r.kind == kind and r.source in ("all", "bra") and r.significant]
+
+
+def _hotspots(area, start, end, theme=None, sources=None):
+    """Gi* hotspots of the incidents with a point (trygg.analysis.hotspots) → dict for the map."""
+    pts = queries.incident_points(area, start, end, theme=theme, sources=sources)
+    n = len(pts["lon"])
+    out = {"n": n, "grid": None, "z": None, "significant": None, "hot_cells": 0, "points": None}
+    if n:
+        x, y = project(pts["lon"], pts["lat"])
+        out["points"] = (x, y)
+        if n >= MIN_POINTS:
+            grid = hotspots.grid_for(x, y, HOTSPOT_CELL_M)
+            res = hotspots.gi_star(hotspots.grid_counts(x, y, grid))
+            out.update(grid=grid, z=res.z, significant=res.significant,
+                       hot_cells=int((res.significant & (res.z > 0)).sum()))
+    return out
+
+
+def _trend_row(counts, pops, years):
+    if sum(counts) == 0 or min(pops) <= 0:
+        return None
+    return change.trend(np.asarray(counts, float), np.asarray(pops, float), np.asarray(years, float))
+
+
+def collect(year: int, theme: str, progress=None) -> AnnualReport:
+    """Build the whole report. ``progress(step_name)`` is called once per step (for tqdm)."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
+    tick = progress or (lambda name: None)
+    start, end = year_bounds(year)
+    years = list(range(year - YEARS_BACK + 1, year + 1))
+    city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    if city is None:
+        raise ValueError(f"the municipality {settings.TRYGG_MUNICIPALITY_CODE} is not loaded (trygg import areas)")
+    rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years,
+                       incomplete=end >= timezone.localdate())
+    districts = list(Area.objects.filter(level=Level.STADSOMRADE, path__startswith=city.path).order_by("code"))
+
+    # 1. The city as a whole
+    tick("city")
+    fig = figures.compute_picture(city, start, end, compare="previous")
+    pops = [int(queries.population_of([city], y)[0][0]) for y in years]
+    series, trend_rows = {}, []
+    for th in THEMES:
+        counts = [figures.incident_counts(city, *year_bounds(y), theme=th, sources=["police"]) for y in years]
+        series[str(theme_label(th))] = counts
+        tr = _trend_row(counts, pops, years)
+        trend_rows.append([str(theme_label(th)), *counts,
+                           None if tr is None else round(tr.annual_change_pct, 1),
+                           None if tr is None else round(tr.p_value, 4),
+                           "" if tr is None else tr.model])
+    trend_table = rep.table(Table("Stad trender", _("Police events per year and theme, %(city)s") % {"city": city.name},
+                                  [_("Theme"), *map(str, years), _("Trend % per year"), _("p"), _("Model")],
+                                  trend_rows, _("Trend: Poisson or negative binomial regression on the yearly "
+                                                "counts with population as exposure (trygg.analysis.change.trend).")))
+    refs = [a for a in (city, Area.objects.filter(code="0180").first(), Area.objects.filter(code="1280").first()) if a]
+    metro = figures.metro_comparison(refs, start, end)
+    metro_table = rep.table(Table(
+        "Storstäder", _("Police events per 100,000 inhabitants, %(year)s") % {"year": year},
+        [_("Municipality"), *metro["theme_labels"], _("Total")],
+        [[r["name"], *[None if c["rate"] is None else round(c["rate"], 1) for c in r["cells"]],
+          None if r["total"]["rate"] is None else round(r["total"]["rate"], 1)] for r in metro["rows"]]))
+    empty = [r["name"] for r in metro["rows"] if r["total"]["count"] == 0]
+    if empty:
+        metro_table.note = _("No police events are loaded for %(names)s in %(year)s; their rates show 0.") % {
+            "names": ", ".join(empty), "year": year}
+    ti = metro["themes"].index(theme)
+    rep.city = {
+        "area": city, "figures": fig, "flagged": _flag_rows(fig), "trend_table": trend_table,
+        "trend_chart": charts.data_uri(charts.line_chart(years, series, _("police events"))),
+        "metro_table": metro_table, "metro": metro,
+        "metro_chart": charts.data_uri(charts.bar_chart_ci(
+            [r["name"] for r in metro["rows"]], [r["cells"][ti]["rate"] or 0 for r in metro["rows"]],
+            [r["cells"][ti]["ci_low"] or 0 for r in metro["rows"]],
+            [r["cells"][ti]["ci_high"] or 0 for r in metro["rows"]],
+            _("%(theme)s per 100,000") % {"theme": rep.theme_label})),
+        "survey": area_series(city, year),
+    }
+
+    # 2. One page per district / LPO pair
+    for d in districts:
+        tick(f"district {d.name}")
+        rep.districts.append(_district(rep, d, start, end))
+
+    # 3. The theme in depth
+    tick("theme")
+    rep.theme_section = _theme(rep, city, districts, start, end)
+
+    # 4. The collaboration survey
+    tick("collaboration")
+    rnd = CollaborationRound.objects.filter(year=year).first()
+    rep.collaboration = {"round": rnd, "summary": collaboration.round_summary(rnd) if rnd else None,
+                         "trend": collaboration.trend(year),
+                         "short_labels": [str(v) for v in collaboration.QUESTION_SHORT.values()]}
+    if rnd:
+        s = rep.collaboration["summary"]
+        rep.table(Table("Samverkansenkät", _("Collaboration survey %(year)s, mean per question (1–5)") % {"year": year},
+                        [_("Group"), _("Answered"), _("Invited"), *[str(q) for q in collaboration.QUESTION_SHORT.values()]],
+                        [[g.label, g.answered, g.invited, *[None if m is None else round(m, 2) for m in g.means.values()]]
+                         for g in [s["total"], *s["by_area"], *s["by_role"]]]))
+
+    # 5. Method and data sources
+    tick("method")
+    rep.method = {"sources": queries.data_sources(), "population_years": fig.population_year, "bra_year": fig.bra_year,
+                  "hotspot_cell": HOTSPOT_CELL_M, "knox": KNOX, "min_points": MIN_POINTS}
+    return rep
+
+
+def _district(rep, d, start, end) -> dict:
+    fig = figures.compute_picture(d, start, end, compare="previous")
+    lpos = ", ".join(lpo.name for lpo in d.police_areas.all())
+    children = list(d.children.order_by("code"))
+    siblings = figures.sibling_comparison(children[0], start, end, theme=rep.theme) if children else {"rows": []}
+    hs = _hotspots(d, start, end)
+    key = [[r.label, r.count, r.comparison_count, None if r.rate is None else round(r.rate, 2),
+            _pct(r.ratio), None if r.p_adj is None else round(r.p_adj, 4),
+            {"up": "↑", "down": "↓"}.get(r.direction, "")] for r in fig.theme_rows()]
+    table = rep.table(Table(f"{d.name[:24]} nyckeltal", _("%(area)s: key figures %(year)s") % {"area": d.name, "year": rep.year},
+                            [_("Theme"), str(rep.year), str(rep.year - 1), _("per 1,000"), _("Change %"), _("p (FDR)"),
+                             _("Significant")], key))
+    sib_table = rep.table(Table(
+        f"{d.name[:22]} delområden", _("%(area)s: %(theme)s per 1,000 inhabitants by sub-area") % {
+            "area": d.name, "theme": rep.theme_label},
+        [_("Sub-area"), _("Count"), _("Population"), _("per 1,000"), _("CI low"), _("CI high"), _("Rank (interval)")],
+        [[r["name"], r["count"], r["population"], None if r["rate"] is None else round(r["rate"], 2),
+          None if r["ci_low"] is None else round(r["ci_low"], 2), None if r["ci_high"] is None else round(r["ci_high"], 2),
+          f"{r['rank']} ({r['rank_best']}–{r['rank_worst']})"] for r in siblings["rows"]]))
+    return {
+        "area": d, "lpos": lpos, "figures": fig, "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
+        "key_table": table, "sub_table": sib_table, "hotspots": hs,
+        "map": maps.hotspot_map([d], children, hs["grid"], hs["z"], hs["significant"], hs["points"]),
+        "survey": area_series(d, rep.year), "work": work_section(d, rep.year),
+    }
+
+
+def _theme(rep, city, districts, start, end) -> dict:
+    th = rep.theme
+    police_years, est_years = [], []
+    for y in rep.years:
+        police_years.append(figures.incident_counts(city, *year_bounds(y), theme=th, sources=["police"]))
+        est_years.append(figures.incident_counts(city, *year_bounds(y), theme=th, sources=["est"]))
+    by_district = [[d.name, figures.incident_counts(d, start, end, theme=th, sources=["police"]),
+                    figures.incident_counts(d, start, end, theme=th, sources=["est"])] for d in districts]
+    years_table = rep.table(Table("Tema per år", _("%(theme)s: events per year") % {"theme": rep.theme_label},
+                                  [_("Year"), _("Police events"), _("EST observations")],
+                                  [[y, p, e] for y, p, e in zip(rep.years, police_years, est_years, strict=True)]))
+    district_table = rep.table(Table("Tema per stadsområde", _("%(theme)s %(year)s per district") % {
+        "theme": rep.theme_label, "year": rep.year}, [_("District"), _("Police events"), _("EST observations")],
+        by_district))
+    fig = figures.compute_picture(city, start, end, compare="previous", theme=th)
+    hs = _hotspots(city, start, end, theme=th)
+    est = queries.incident_points(city, start, end, theme=th, sources=["est"])
+    knox_result, knox_table = None, None
+    if len(est["lon"]) >= MIN_POINTS:
+        x, y = project(est["lon"], est["lat"])
+        days = np.array(est["date"], dtype="datetime64[D]")
+        knox_result = nearrepeat.knox(x, y, days, **KNOX)
+        rows = []
+        for i, s in enumerate(knox_result.space_labels):
+            rows.append([s, *[f"{knox_result.ratio[i, j]:.2f}{'*' if knox_result.p_value[i, j] < .05 else ''}"
+                              if np.isfinite(knox_result.ratio[i, j]) else "–"
+                              for j in range(len(knox_result.time_labels))]])
+        knox_table = rep.table(Table("Near repeat", _("Near-repeat (Knox) ratios, EST %(theme)s observations") % {
+            "theme": rep.theme_label}, [_("Distance"), *knox_result.time_labels], rows,
+            _("Observed / expected pairs; * p < 0.05 (%(n)s permutations).") % {"n": KNOX["permutations"]}))
+    return {
+        "years_table": years_table, "district_table": district_table, "figures": fig,
+        "category_rows": [r for r in fig.rows if r.kind == "category"],
+        "chart": charts.data_uri(charts.line_chart(rep.years, {_("Police events"): police_years,
+                                                                _("EST observations"): est_years}, _("count"))),
+        "hotspots": hs, "map": maps.hotspot_map([city], districts, hs["grid"], hs["z"], hs["significant"], hs["points"]),
+        "est_points": len(est["lon"]), "knox": knox_result, "knox_table": knox_table,
+        "actions": work_section(city, rep.year),
+    }

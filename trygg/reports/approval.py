@@ -1,0 +1,37 @@
+"""Who may approve a conference theme for which partner side.
+
+The theme is approved once by the city side and once by the police side; each approver holds
+APPROVE (district director, police chief) or ANALYZE_CITYWIDE (development lead) and works for
+that side's organisation."""
+
+from django.utils import timezone
+
+from trygg.accounts.access import can, user_sides
+from trygg.accounts.permissions import Capability
+
+SIDES = ("city", "police")
+
+
+def approvable_sides(user, conference) -> list[str]:
+    """The sides ``user`` may still approve ``conference``'s theme for."""
+    if not (can(user, Capability.APPROVE) or can(user, Capability.ANALYZE_CITYWIDE)):
+        return []
+    sides = user_sides(user)
+    if user.is_superuser:
+        sides = set(SIDES)
+    return [s for s in SIDES if s in sides and getattr(conference, f"{s}_approved_at") is None]
+
+
+def approve(user, conference, side: str) -> None:
+    if side not in approvable_sides(user, conference):
+        raise PermissionError(side)
+    setattr(conference, f"{side}_approved_by", user)
+    setattr(conference, f"{side}_approved_at", timezone.now())
+    conference.save(update_fields=[f"{side}_approved_by", f"{side}_approved_at"])
+
+
+def reset_approvals(conference) -> None:
+    """A changed theme needs both approvals again."""
+    for s in SIDES:
+        setattr(conference, f"{s}_approved_by", None)
+        setattr(conference, f"{s}_approved_at", None)

@@ -1,0 +1,35 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.incidents.categories import THEMES
+
+from .annual.render import FORMATS
+from .models import Conference
+
+
+def _year_choices():
+    """Completed years, newest first: an annual analysis of a running year compares part of a year."""
+    last = timezone.localdate().year - 1
+    return [(y, y) for y in range(last, last - 8, -1)]
+
+
+class AnnualForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_year_choices)
+    theme = forms.ChoiceField(label=_("Theme"), choices=list(THEMES.items()))
+    fmt = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in FORMATS], initial="pdf")
+
+
+class ConferenceForm(forms.ModelForm):
+    class Meta:
+        model = Conference
+        fields = ["year", "date", "place", "theme", "theme_motivation", "agenda", "participants", "notes", "decisions"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   **{f: forms.Textarea(attrs={"rows": 4}) for f in
+                      ["theme_motivation", "agenda", "participants", "notes", "decisions"]}}
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= timezone.localdate().year + 2:
+            raise forms.ValidationError(_("Choose a year between 2000 and two years ahead."))
+        return year

@@ -1,0 +1,116 @@
+"""The annual analysis: its numbers are the situation picture's, and the PDF really has pages,
+headings and charts (pdftoppm / pdftotext / pdfimages)."""
+
+import subprocess
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from openpyxl import load_workbook
+
+from trygg.picture import figures
+from trygg.reports.annual import render
+from trygg.reports.annual.data import collect, year_bounds
+from trygg.testing.personas import BaseTestCase
+
+from .fixtures import fill
+
+
+class AnnualReportTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        fill({k: getattr(cls, k) for k in ("hjallbo", "vallgraven", "alice", "ulla")})
+        with translation.override("en"):
+            cls.report = collect(2025, "narkotika")
+
+    def test_numbers_are_the_situation_pictures(self):
+        r = self.report
+        nordost = r.districts[0]
+        self.assertEqual(nordost["area"].code, "1")
+        fig = figures.compute_picture(self.nordost, *year_bounds(2025), compare="previous")
+        expected = [[row.label, row.count, row.comparison_count] for row in fig.theme_rows()]
+        self.assertEqual([row[:3] for row in nordost["key_table"].rows], expected)
+        self.assertGreater(sum(row[1] for row in expected), 0)
+        police_2023 = figures.incident_counts(self.goteborg, *year_bounds(2023), theme="narkotika", sources=["police"])
+        narcotics = next(row for row in r.city["trend_table"].rows if row[0] == "Narcotics")
+        self.assertEqual(narcotics[3], police_2023)  # columns: theme, 2021, 2022, 2023 …
+        self.assertEqual(r.theme_section["years_table"].rows[2][1], police_2023)
+
+    def test_sections_are_filled_from_real_objects(self):
+        r = self.report
+        self.assertEqual(r.collaboration["summary"]["total"].answered, 1)
+        self.assertEqual(r.collaboration["summary"]["total"].invited, 3)  # alice, bob (Nordost), carl (Centrum)
+        survey = r.districts[0]["survey"][0]
+        self.assertEqual((survey.previous.value, survey.latest.value), (35, 26))
+        self.assertTrue(survey.change.significant)
+        self.assertIsNotNone(r.theme_section["knox"])  # enough EST narcotics points with dates
+        self.assertTrue(r.districts[0]["hotspots"]["n"] > 0)
+        self.assertIn("survey", [s["source"] for s in r.method["sources"]])
+
+    def test_pdf_pages_headings_and_charts(self):
+        with translation.override("en"):
+            pdf = render.pdf(self.report)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "a.pdf"
+            path.write_bytes(pdf)
+            subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), f"{tmp}/p"], check=True)
+            pages = sorted(Path(tmp).glob("p-*.png"))
+            self.assertGreaterEqual(len(pages), 6)  # cover, city, 2 districts, theme, survey, method
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            for heading in ("Annual analysis 2025", "1. The city as a whole", "2.1 Nordost", "2.2 Centrum",
+                            "3. The theme in depth: Narcotics", "4. The collaboration survey",
+                            "5. Method and data sources", "Sida 2 av"):  # page counter from annual.css
+                self.assertIn(heading, text)
+            images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
+                                    check=True).stdout.splitlines()[2:]
+            self.assertGreaterEqual(len(images), 3)  # raster maps: 2 districts + the theme map
+            # the trend chart (vector SVG) draws on page 2: its upper half is far from blank
+            import matplotlib.image as mpimg
+
+            page2 = mpimg.imread(pages[1])[:, :, :3]
+            top = page2[: page2.shape[0] // 2]
+            self.assertGreater(float((top.mean(axis=2) < 0.9).mean()), 0.02)
+
+    def test_xlsx_holds_the_same_tables(self):
+        wb = load_workbook(BytesIO(render.xlsx(self.report)))
+        self.assertIn("Stad trender", wb.sheetnames)
+        ws = wb["Stad trender"]
+        header = [c.value for c in ws[2]]
+        self.assertEqual(header[1:6], ["2021", "2022", "2023", "2024", "2025"])
+        first = [c.value for c in ws[3]]
+        self.assertEqual(first, self.report.city["trend_table"].rows[0])
+        self.assertIn("Samverkansenkät", wb.sheetnames)
+
+    def test_html_is_a_document(self):
+        html = render.html(self.report)
+        self.assertIn("<html", html)
+        self.assertIn("data:image/svg+xml;base64,", html)
+        self.assertIn("data:image/png;base64,", html)
+
+    def test_it_rejects_bad_input(self):
+        with self.assertRaisesMessage(ValueError, "unknown theme"):
+            collect(2025, "nope")
+
+
+@pytest.mark.django_db
+def test_command_writes_each_format(tmp_path):
+    from trygg.testing.personas import build_world
+
+    w = build_world()
+    fill(w)
+    for fmt in ("pdf", "html", "xlsx"):
+        out = tmp_path / f"a.{fmt}"
+        buf = StringIO()
+        call_command("report_annual", "--year", "2025", "--theme", "narkotika", "--format", fmt, "-o", str(out),
+                     verbosity=0, stdout=buf)
+        assert out.stat().st_size > 1000, fmt
+        assert f"{out}: {fmt}" in buf.getvalue()
+    assert out.read_bytes()[:2] == b"PK"
+    with pytest.raises(CommandError):
+        call_command("report_annual", "--year", "2025", "--theme", "nope", verbosity=0)

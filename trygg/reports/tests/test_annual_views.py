@@ -1,0 +1,47 @@
+from django.urls import reverse
+
+from trygg.reports.models import Conference
+from trygg.testing.personas import BaseTestCase
+
+from .fixtures import fill
+
+
+class AnnualViewsTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        fill({k: getattr(cls, k) for k in ("hjallbo", "vallgraven", "alice", "ulla")})
+
+    def test_it_works(self):
+        self.login("ulla")
+        r = self.client.get(reverse("reports:index"), {"year": 2025, "theme": "narkotika", "fmt": "html"})
+        self.assertRedirects(r, reverse("reports:annual", args=[2025, "narkotika"]), fetch_redirect_response=False)
+        r = self.client.get(reverse("reports:annual", args=[2025, "narkotika"]))
+        self.assertContains(r, "Nordost")
+        self.assertContains(r, reverse("reports:annual_file", args=[2025, "narkotika", "pdf"]))
+        r = self.client.get(reverse("reports:annual_file", args=[2025, "narkotika", "xlsx"]))
+        self.assertEqual(r.content[:2], b"PK")
+
+    def test_attach_pdf_to_conference(self):
+        self.login("ulla")
+        r = self.client.post(reverse("reports:conference_attach", args=[2025]))
+        self.assertRedirects(r, reverse("reports:conference", args=[2025]))
+        conf = Conference.objects.get(year=2025)
+        self.assertTrue(conf.analysis_pdf.name.endswith(".pdf"))
+        self.login("dina")  # anyone who sees the picture may download the attached analysis
+        r = self.client.get(reverse("reports:conference_pdf", args=[2025]))
+        self.assertEqual(b"".join(r.streaming_content)[:4], b"%PDF")
+        conf.analysis_pdf.delete()
+
+    def test_it_checks_access(self):
+        for persona in ("alice", "dina", "pelle", "lena"):
+            self.login(persona)
+            self.assertEqual(self.client.get(reverse("reports:annual", args=[2025, "narkotika"])).status_code, 403)
+
+    def test_it_rejects_bad_input(self):
+        self.login("ulla")
+        self.assertEqual(self.client.get(reverse("reports:annual", args=[2025, "nope"])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("reports:annual_file", args=[2025, "narkotika", "csv"])).status_code, 404)
+        r = self.client.get(reverse("reports:index"), {"year": 1900, "theme": "narkotika", "fmt": "pdf"})
+        self.assertEqual(r.status_code, 200)
+        self.assertTrue(r.context["form"].errors["year"])
