@@ -49,7 +49,7 @@ def bench_gistar():
         peer_t, peer = best_of(lambda: G_Local(counts.ravel(), w, transform="B", star=True, permutations=0), 3)
     diff = float(np.abs(ours.z.ravel() - peer.Zs).max())
     return dict(name="gistar", what="Gi* z, 200×200 grid (40,000 cells)", ours=ours_t, peer=peer_t,
-                peer_name="esda.G_Local (weights prebuilt, permutations=0)", check=f"max |Δz| = {diff:.1e}")
+                peer_name="esda.G_Local (weights prebuilt, permutations=0)", check=f"max abs Δz = {diff:.1e}")
 
 
 def bench_kde():

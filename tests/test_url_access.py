@@ -28,6 +28,7 @@ SAMPLE_KWARGS = {
     "source": "police",
     "fmt": "csv",
     "layer": "hotspots",
+    "model": "problem",  # work: history and signing of one kind of object
 }
 
 

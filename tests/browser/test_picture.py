@@ -98,3 +98,33 @@ def test_print_layout_fits_a4(page, live_server, busy, login, screenshot, tmp_pa
     assert "595.92 x 842.88" in info or "595 x 842" in info, info  # A4 in points
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "picture-print-page")],
                    check=True)
+
+
+def test_raise_a_problem_from_a_saved_picture(page, live_server, busy, login, screenshot):
+    from trygg.surveys.models import SurveyResult
+
+    for year, value in ((2023, 31.0), (2025, 42.5)):
+        SurveyResult.objects.create(area=busy["nordost"], year=year, indicator="unsafe_night", respondents=800,
+                                    value=value, ci_low=value - 3, ci_high=value + 3)
+    login(page, live_server, "alice")
+    page.goto(live_server.url + "/lagesbild/1/" + Q)
+    page.fill("#id_title", "Mars")
+    page.click("[data-testid=snapshot-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + "/lagesbild/1/" + Q)
+    wait_ready(page)
+    assert "42,5" in page.locator("[data-testid=survey-results]").inner_text()
+    assert page.locator("[data-testid=raise-problem]").is_visible()
+    page.locator("[data-testid=survey-results]").scroll_into_view_if_needed()
+    screenshot(page, "picture-raise-problem-and-survey")
+    page.click("[data-testid=category-table] [data-category=narkotikabrott] [data-testid=raise-problem-row]")
+    page.wait_for_load_state("networkidle")
+    assert "/arbete/1/problem/ny/" in page.url
+    assert page.input_value("#id_indicator") == "police/narkotika/narkotikabrott"
+    assert page.input_value("#id_theme") == "narkotika"
+    assert page.locator("#id_snapshot option:checked").inner_text().startswith("Mars")
+    page.fill("#id_title", "Narkotika vid torget")
+    page.click("[data-testid=save]")
+    page.wait_for_load_state("networkidle")
+    assert "Narkotika vid torget" in page.locator("main").inner_text()
+    assert page.js_errors == []

@@ -40,7 +40,9 @@ Algorithm (vectorised, no loop over events)
 -------------------------------------------
 Pairs closer than the last finite space band are found once with ``scipy.spatial.cKDTree.query_pairs``
 (Minkowski p = 1 for Manhattan). Under permutation only their time differences change, so each run
-is a gather + ``np.bincount`` over those pairs. The "more than" space row is derived: the histogram
+is a gather of the permuted days over those pairs and, per space row, a count of the pairs closer
+in time than each band edge (``np.count_nonzero``), done for batches of permutations at once on a
+small thread pool. The "more than" space row is derived: the histogram
 of the time differences of *all* pairs does not depend on how days are permuted, and is computed
 exactly from the per-day event counts by autocorrelation; the far row = all pairs − near rows.
 """
@@ -192,7 +194,7 @@ def knox(
     if permutations < 1:
         raise ValueError("permutations must be >= 1")
     time_band, time_bands, space_bands = int(time_band), int(time_bands), int(space_bands)
-    n_rows, n_cols = space_bands + 2, time_bands + 1
+    n_cols = time_bands + 1
 
     # near pairs (d < space_bands * space_band), found once
     pmink = 1 if distance == "manhattan" else 2
@@ -213,24 +215,37 @@ def knox(
     j = j.astype(np.intp)
 
     total_by_time = all_pairs_time_histogram(d, time_band, time_bands)
-    n_near = (space_bands + 1) * n_cols
-
     span = int(d.max() - d.min())
     dtype = np.int16 if span < 2**15 else np.int32
     dd0 = (d - d.min()).astype(dtype)
-    last_t = time_band * time_bands
     pairs_per_row = np.bincount(srow, minlength=space_bands + 1)
+
+    # sort pairs by space row so that each row is a contiguous slice of the pair arrays
+    order = np.argsort(srow, kind="stable")
+    i, j, srow = i[order], j[order], srow[order]
+    bounds = np.concatenate([[0], np.cumsum(pairs_per_row)])
 
     def near_table(dd: np.ndarray) -> np.ndarray:
         """(k, space_bands+1, time_bands+1) counts of the near pairs for k day vectors ``dd``.
-        Only pairs closer in time than the last finite band are binned; the "more than" column is
-        each row's (fixed) number of pairs minus the rest."""
+        Per space row, the pairs closer in time than each band edge are counted (cumulative counts,
+        differenced into bands); the "more than" column is the row's fixed number of pairs minus
+        the rest. No per-pair integer codes or histograms are built."""
         k = dd.shape[0]
-        dt = np.abs(dd[:, i] - dd[:, j])
-        r, c = np.nonzero(dt < last_t)
-        code = (r * (space_bands + 1) + srow[c]) * n_cols + dt[r, c] // time_band
-        out = np.bincount(code, minlength=k * n_near).reshape(k, space_bands + 1, n_cols)
-        out[:, :, -1] = pairs_per_row - out[:, :, :-1].sum(axis=2)
+        a = np.take(dd, i, axis=1)
+        b = np.take(dd, j, axis=1)
+        np.subtract(a, b, out=a)
+        np.abs(a, out=a)
+        cum = np.zeros((k, space_bands + 1, n_cols), dtype=np.int64)
+        for row in range(space_bands + 1):  # loop over bands, not over pairs
+            seg = a[:, bounds[row] : bounds[row + 1]]
+            if seg.shape[1] == 0:
+                continue
+            for band in range(time_bands):
+                cum[:, row, band] = np.count_nonzero(seg < (band + 1) * time_band, axis=1)
+        out = np.empty_like(cum)
+        out[:, :, 0] = cum[:, :, 0]
+        out[:, :, 1:-1] = np.diff(cum[:, :, :-1], axis=2)
+        out[:, :, -1] = pairs_per_row - cum[:, :, -2]
         return out
 
     def full_table(near: np.ndarray) -> np.ndarray:

@@ -216,14 +216,15 @@ def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=
     all_days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
     keys_all, labels = periods.bucket_index(all_days, bucket)
     uniq = np.unique(keys_all)
-    dates, srcs = queries.incident_dates(area, start, end, theme=theme, sources=sources)
+    dates, srcs, per_day = queries.daily_counts(area, start, end, theme=theme, sources=sources)
     series = {}
     for source in (sources or SOURCES):
-        sel = dates[srcs == source]
+        mine = srcs == source
         counts = np.zeros(uniq.size, dtype=np.int64)
-        if sel.size:
-            keys, _ = periods.bucket_index(sel, bucket)
-            counts = np.bincount(np.searchsorted(uniq, keys), minlength=uniq.size)
+        if mine.any():
+            keys, _ = periods.bucket_index(dates[mine], bucket)
+            counts = np.bincount(np.searchsorted(uniq, keys), weights=per_day[mine],
+                                 minlength=uniq.size).astype(np.int64)
         series[source] = counts.tolist()
     return {"bucket": bucket, "labels": [str(x) for x in labels], "series": series}
 
@@ -235,11 +236,28 @@ def _rate_rows(areas, counts, year, per=RATE_PER):
     return pop, pop_years, r, lo, hi
 
 
+METRO_CODES = ("0180", "1280", "1480")  # Stockholm, Malmö, Göteborg
+
+
+def comparable_siblings(area, parent) -> list:
+    """The areas ``area`` is ranked among. Below the municipality: every child of the parent. A
+    municipality: the municipalities of its own county (the first two digits of the SCB code) plus the
+    three metropolitan municipalities – ranking all 290 belongs to the metropolitan comparison page."""
+    children = parent.children.all()
+    if area.level != "municipality":
+        return list(children)
+    from django.db.models import Q
+
+    near = Q(code__startswith=area.code[:2]) | Q(code__in=METRO_CODES) | Q(pk=area.pk)
+    return list(children.filter(near).defer("geometry").order_by("code"))
+
+
 def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=None) -> dict:
     """Rates per 1,000 inhabitants (exact Garwood CIs) of ``area`` and its siblings (same parent),
     ranked highest first with rank intervals (Goldstein & Spiegelhalter), plus reference rows for the
     parent and the municipality. Municipalities are compared on police events only (the one
-    nationwide source) unless ``sources`` says otherwise.
+    nationwide source) unless ``sources`` says otherwise, and only with the municipalities of their
+    county and the metropolitan three (:func:`comparable_siblings`).
     Returns ``{"rows": [{code, name, count, population, rate, ci_low, ci_high, rank, rank_best,
     rank_worst, is_self}], "references": [...same keys...], "sources": [...]}``."""
     if sources is None and area.level in ("municipality", "country"):
@@ -248,7 +266,7 @@ def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=N
     out = {"rows": [], "references": [], "sources": list(sources or SOURCES)}
     if parent is None:
         return out
-    siblings = list(parent.children.all())
+    siblings = comparable_siblings(area, parent)
     counts = queries.counts_by_child(parent, siblings, start, end, theme=theme, sources=sources)
     pop, _years, r, lo, hi = _rate_rows(siblings, counts, end.year)
     rank, best, worst = comparison.rank_with_ci(r, lo, hi)

@@ -53,14 +53,15 @@ def counts_by_child(parent, children, start, end, *, theme=None, sources=None) -
     return out
 
 
-def incident_dates(area, start, end, *, theme=None, sources=None) -> tuple[np.ndarray, np.ndarray]:
-    """``(dates as datetime64[D], sources)`` of the incidents, straight from ``values_list``."""
+def daily_counts(area, start, end, *, theme=None, sources=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(dates as datetime64[D], sources, counts)``: incidents per day and source, counted in the
+    database with one GROUP BY (a municipality has tens of thousands of incidents over five years)."""
     rows = list(incidents_in(area, start, end, theme=theme, sources=sources).order_by()
-                .values_list("date", "source"))
+                .values_list("date", "source").annotate(n=Count("id")))
     if not rows:
-        return np.array([], dtype="datetime64[D]"), np.array([], dtype=object)
-    d, s = zip(*rows, strict=True)
-    return np.array(d, dtype="datetime64[D]"), np.array(s, dtype=object)
+        return np.array([], dtype="datetime64[D]"), np.array([], dtype=object), np.array([], dtype=np.int64)
+    d, s, n = zip(*rows, strict=True)
+    return np.array(d, dtype="datetime64[D]"), np.array(s, dtype=object), np.array(n, dtype=np.int64)
 
 
 def incident_points(area, start, end, *, theme=None, sources=None) -> dict[str, np.ndarray]:

@@ -18,14 +18,15 @@ from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
+from trygg.reports.conference_theme import current_conference_theme
 
 from . import exports, figures, queries
 from .forms import ExportForm, SnapshotForm
 from .models import ExportLog, Snapshot
 from .params import BadChoice, Choice, parse_choice
+from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
-CONFERENCE_THEME = getattr(settings, "TRYGG_CONFERENCE_THEME", "organiserad-brottslighet")
 LATEST_LIMIT = 15
 
 
@@ -45,9 +46,9 @@ def _se(p):
     return p.start, p.end
 
 
-def _theme_choices():
-    first = [(CONFERENCE_THEME, theme_label(CONFERENCE_THEME))] if CONFERENCE_THEME in THEMES else []
-    return first + [(k, str(v)) for k, v in THEMES.items() if k != CONFERENCE_THEME]
+def _theme_choices(conference_theme):
+    first = [(conference_theme, theme_label(conference_theme))] if conference_theme in THEMES else []
+    return first + [(k, str(v)) for k, v in THEMES.items() if k != conference_theme]
 
 
 def _chart_range(choice: Choice) -> tuple[dt.date, dt.date, str]:
@@ -82,8 +83,9 @@ def _latest_incidents(request, area, choice: Choice):
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def picture(request, code):
     area = request.area
-    ctx = {"area": area, "ancestors": area.ancestors(), "themes": _theme_choices(),
-           "conference_theme": CONFERENCE_THEME, "typed": request.GET}
+    conference_theme = current_conference_theme()
+    ctx = {"area": area, "ancestors": area.ancestors(), "themes": _theme_choices(conference_theme),
+           "conference_theme": conference_theme, "typed": request.GET}
     try:
         choice = parse_choice(request.GET, area)
     except BadChoice as e:
@@ -91,12 +93,17 @@ def picture(request, code):
         return render(request, "picture/picture.html", ctx, status=400)
     fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme, user=request.user)
     c_start, c_end, bucket = _chart_range(choice)
+    latest_snapshot = (Snapshot.objects.filter(area=area, start=choice.start, end=choice.end, compare=choice.compare,
+                                               theme=choice.theme or "").order_by("-created_at").first())
     ctx.update({
         "choice": choice, "fig": fig, "shortcuts": _shortcuts(choice.end),
         "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
         "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme),
         "latest": _latest_incidents(request, area, choice),
         "can_save": can(request.user, Capability.EDIT_WORK, area),
+        "latest_snapshot": latest_snapshot,
+        "raise_problem_url": raise_problem_url(request.user, area, theme=choice.theme,
+                                               snapshot_id=latest_snapshot.pk if latest_snapshot else None),
         "snapshot_form": SnapshotForm(initial={"title": _default_title(area, choice)}),
         "snapshot_count": Snapshot.objects.filter(area=area).count(),
         "children": area.children.exists(),
@@ -142,7 +149,9 @@ def snapshot_list(request, code):
 def snapshot_detail(request, code, pk):
     area = request.area
     snap = get_object_or_404(Snapshot.objects.select_related("created_by"), pk=pk, area=area)
-    return render(request, "picture/snapshot_detail.html", {"area": area, "snap": snap, "data": snap.data})
+    return render(request, "picture/snapshot_detail.html", {
+        "area": area, "snap": snap, "data": snap.data,
+        "raise_problem_url": raise_problem_url(request.user, area, snapshot_id=snap.pk, theme=snap.theme or None)})
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")

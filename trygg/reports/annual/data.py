@@ -143,6 +143,9 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         "survey": area_series(city, year),
     }
 
+    tick("surveys")
+    _surveys(rep, [city, *districts])
+
     # 2. One page per district / LPO pair
     for d in districts:
         tick(f"district {d.name}")
@@ -170,6 +173,29 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     rep.method = {"sources": queries.data_sources(), "population_years": fig.population_year, "bra_year": fig.bra_year,
                   "hotspot_cell": HOTSPOT_CELL_M, "knox": KNOX, "min_points": MIN_POINTS}
     return rep
+
+
+SURVEY_CHART_INDICATOR = "unsafe_night"
+
+
+def _surveys(rep, areas) -> None:
+    """Safety-survey results of the city and its districts: one Excel table, and a chart of the
+    headline indicator over the years (values from trygg.surveys.results.area_series)."""
+    rows, lines, label = [], {}, ""
+    for a in areas:
+        for s in area_series(a, rep.year):
+            for r in s.results:
+                rows.append([a.name, str(s.indicator.label), r.year, r.value, r.ci_low, r.ci_high, r.respondents])
+            if s.indicator.slug == SURVEY_CHART_INDICATOR:
+                label = str(s.indicator.label)
+                lines[a.name] = {r.year: r.value for r in s.results}
+    rep.table(Table("Trygghetsundersökning", _("Safety survey results up to %(year)s") % {"year": rep.year},
+                    [_("Area"), _("Indicator"), _("Year"), _("Value"), _("CI low"), _("CI high"), _("Respondents")],
+                    rows))
+    years = sorted({y for v in lines.values() for y in v})
+    rep.city["survey_chart"] = charts.data_uri(charts.line_chart(
+        years, {name: [v.get(y, float("nan")) for y in years] for name, v in lines.items()}, label)) if years else None
+    rep.city["survey_chart_label"] = label
 
 
 def _district(rep, d, start, end) -> dict:
@@ -236,5 +262,5 @@ def _theme(rep, city, districts, start, end) -> dict:
                                                                 _("EST observations"): est_years}, _("count"))),
         "hotspots": hs, "map": maps.hotspot_map([city], districts, hs["grid"], hs["z"], hs["significant"], hs["points"]),
         "est_points": len(est["lon"]), "knox": knox_result, "knox_table": knox_table,
-        "actions": work_section(city, rep.year),
+        "actions": work_section(city, rep.year, theme=th),
     }

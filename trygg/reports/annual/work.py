@@ -1,26 +1,80 @@
-"""The follow-up part of a district page: goals, actions, citizen-promise lines and the Brå
-checklist, read from trygg.work. Returns None while the work app has no such models yet, and the
-report then says "not available yet" instead of showing invented numbers."""
+"""The follow-up part of the report: goals and their follow-up, actions done, citizen-promise
+lines met and the Brå checklist – read from trygg.work with the work app's own follow-up code
+(``followup.goal_status``, ``promises.line_progress``, ``checklist.checklist``), evaluated as of the
+end of the report year (or today, for a running year). Returns None when the work app is not
+available, and the report then says "not available yet" instead of showing invented numbers."""
 
 from __future__ import annotations
 
-from django.apps import apps
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
-def _model(name):
+def _as_of(year: int) -> dt.date:
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def _pct(x):
+    return "–" if x is None else f"{x:+.0f} %"
+
+
+def work_section(area, year: int, theme: str | None = None) -> dict | None:
+    """``{"blocks": [{"title", "items"}], "counts": {...}}`` for ``area`` (and areas below it);
+    with ``theme`` only the actions aimed at causes of problems of that theme."""
     try:
-        return apps.get_model("work", name)
-    except LookupError:
-        return None
-
-
-def work_section(area, year: int) -> dict | None:
-    try:
-        from trygg.work import followup  # the work app's own follow-up summary, when it exists
+        from trygg.work.checklist import checklist
+        from trygg.work.followup import goal_status
+        from trygg.work.models import Action, Goal, PromiseLine
+        from trygg.work.promises import line_progress
+        from trygg.work.scope import within
     except ImportError:
-        followup = None
-    if followup is not None and hasattr(followup, "annual_summary"):
-        return followup.annual_summary(area, year)
-    if _model("Goal") is None or _model("Action") is None:
         return None
-    return None
+    as_of = _as_of(year)
+    start = dt.date(year, 1, 1)
+    actions = within(Action.objects.exclude(status=Action.Status.CANCELLED), area).filter(start__lte=as_of)
+    actions = actions.exclude(end__lt=start).select_related("owner_organisation", "cause__problem")
+    if theme:
+        actions = actions.filter(cause__problem__theme=theme)
+    actions = list(actions.order_by("start"))
+    done = [a for a in actions if a.status == Action.Status.DONE]
+    action_items = [f"{a.title} – {a.owner_organisation} ({a.get_status_display()})" for a in actions]
+    if theme:
+        return {"blocks": [{"title": _("Actions aimed at the theme: %(done)d of %(n)d done") % {
+            "done": len(done), "n": len(actions)}, "items": action_items}],
+            "counts": {"actions": len(actions), "done": len(done)}}
+
+    goals = list(within(Goal.objects.select_related("problem"), area, field="problem__area")
+                 .filter(baseline_end__lte=as_of).order_by("target_date"))
+    goal_items, reached = [], 0
+    for g in goals:
+        s = goal_status(g, today=as_of)
+        reached += bool(s.reached)
+        state = {True: _("reached"), False: _("not reached"), None: _("too early")}[s.reached]
+        goal_items.append(_("%(goal)s: target %(target)s, baseline %(base)d → now %(cur)s (%(chg)s), %(state)s") % {
+            "goal": g.title, "target": _pct(g.target_change_pct), "base": s.baseline,
+            "cur": "–" if s.current is None else s.current, "chg": _pct(s.change_pct), "state": state})
+    lines = list(within(PromiseLine.objects.select_related("promise"), area, field="promise__area")
+                 .filter(promise__start__lte=as_of, promise__end__gte=start).prefetch_related("reports"))
+    line_items, met = [], 0
+    for line in lines:
+        p = line_progress(line, today=as_of)
+        met += p.status == "done"
+        line_items.append(f"{line.text}: {p.achieved:g} / {p.target:g} {line.unit} – {p.status_label}")
+    criteria = checklist(area, today=as_of)
+    return {
+        "blocks": [
+            {"title": _("Goals: %(r)d of %(n)d reached") % {"r": reached, "n": len(goals)}, "items": goal_items},
+            {"title": _("Actions: %(done)d of %(n)d done") % {"done": len(done), "n": len(actions)},
+             "items": action_items},
+            {"title": _("Citizen-promise lines: %(m)d of %(n)d met") % {"m": met, "n": len(lines)},
+             "items": line_items},
+            {"title": _("Brå checklist: %(d)d of %(n)d criteria met") % {
+                "d": sum(c.done for c in criteria), "n": len(criteria)},
+             "items": [f"{'✔' if c.done else '✘'} {c.label} – {c.detail}" for c in criteria]},
+        ],
+        "counts": {"goals": len(goals), "goals_reached": reached, "actions": len(actions), "done": len(done),
+                   "lines": len(lines), "lines_met": met, "criteria": len(criteria),
+                   "criteria_met": sum(c.done for c in criteria)},
+    }

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, theme, fmt, output=None, language="sv", **options):
         out = Path(output or f"arsanalys-{year}-{theme}.{fmt}")
-        steps = 5 + Area.objects.filter(level=Level.STADSOMRADE).count() + 1
+        steps = 6 + Area.objects.filter(level=Level.STADSOMRADE).count() + 1
         started = time.perf_counter()
         with translation.override(language), tqdm(total=steps, desc="årsanalys", unit="steg",
                                                   disable=options.get("verbosity", 1) == 0) as bar:

@@ -1,0 +1,225 @@
+"""Forms of the work cycle. ``WorkForm`` adds, once for all, the personal-data validator to every
+free-text field and checks that date pairs are in order; area choices are limited to the cycle's
+area and the areas below it (down to primary areas)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.access import user_sides
+from trygg.accounts.models import Membership, Organisation
+from trygg.areas.models import Area, Level
+from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
+from trygg.privacy import validate_no_personal_data
+
+from . import models as m
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CYCLE_LEVELS = (Level.MUNICIPALITY, Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE)
+
+
+def theme_choices(blank=True):
+    return ([("", "—")] if blank else []) + [(k, str(v)) for k, v in THEMES.items()]
+
+
+def category_choices():
+    return [("", "—")] + [(k, str(v[0])) for k, v in CATEGORIES.items() if k not in NOT_COUNTED]
+
+
+class WorkForm(forms.ModelForm):
+    """Base form: validated free text, ordered dates, areas within the cycle's area."""
+
+    date_pairs: tuple[tuple[str, str], ...] = ()
+    area_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, area=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area, self.user = area, user
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
+                field.validators.append(validate_no_personal_data)
+            if isinstance(field, forms.DateField):
+                field.widget = DATE
+        for name in self.area_fields:
+            if name in self.fields and area is not None:
+                self.fields[name].queryset = Area.objects.filter(
+                    path__startswith=area.path, level__in=CYCLE_LEVELS).order_by("path")
+                self.fields[name].initial = self.fields[name].initial or area.pk
+
+    def clean(self):
+        data = super().clean()
+        for a, b in self.date_pairs:
+            if data.get(a) and data.get(b) and data[b] < data[a]:
+                self.add_error(b, _("“%(b)s” must not be before “%(a)s”.") % {
+                    "a": self.fields[a].label, "b": self.fields[b].label})
+        return data
+
+
+class ProblemForm(WorkForm):
+    area_fields = ("area",)
+    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(blank=False))
+
+    class Meta:
+        model = m.Problem
+        fields = ["title", "area", "theme", "description", "place_text", "time_pattern", "priority", "prioritised",
+                  "snapshot", "indicator"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from trygg.picture.models import Snapshot
+
+        self.fields["snapshot"].queryset = Snapshot.objects.filter(area__path__startswith=self.area.path) \
+            if self.area else Snapshot.objects.none()
+
+
+class CauseForm(WorkForm):
+    class Meta:
+        model = m.Cause
+        fields = ["corner", "description", "evidence"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "evidence": forms.Textarea(attrs={"rows": 3})}
+
+
+class GoalForm(WorkForm):
+    area_fields = ("area",)
+    date_pairs = (("baseline_start", "baseline_end"), ("baseline_end", "target_date"))
+    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(), required=False)
+    category = forms.ChoiceField(label=_("category"), choices=category_choices(), required=False)
+
+    class Meta:
+        model = m.Goal
+        fields = ["title", "area", "sources", "theme", "category", "baseline_start", "baseline_end", "target_date",
+                  "target_change_pct"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("theme") and not data.get("category"):
+            raise forms.ValidationError(_("A goal needs an indicator: choose a theme or a category to count."))
+        return data
+
+
+def _owner_fields(form, org_field="owner_organisation"):
+    """Limit owner organisations to the user's own side(s); the city coordinator cannot own a police
+    action and vice versa. Admins and superusers may choose any."""
+    user = form.user
+    qs = Organisation.objects.all()
+    if user is not None and not user.is_superuser:
+        qs = qs.filter(kind__in=user_sides(user))
+    form.fields[org_field].queryset = qs.order_by("kind", "name")
+
+
+class ActionForm(WorkForm):
+    area_fields = ("area",)
+    date_pairs = (("start", "end"),)
+
+    class Meta:
+        model = m.Action
+        fields = ["title", "description", "area", "lon", "lat", "cause", "owner_organisation", "owner", "start", "end",
+                  "resources", "status", "expected_effect"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "expected_effect": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _owner_fields(self)
+        self.fields["cause"].queryset = m.Cause.objects.filter(
+            problem__area__path__startswith=self.area.path).select_related("problem")
+        self.fields["cause"].label_from_instance = lambda c: f"{c.problem.title} – {c}"
+        members = Membership.objects.filter(area__isnull=True) | Membership.objects.filter(
+            area__path__in=_paths_above_and_below(self.area))
+        self.fields["owner"].queryset = get_user_model().objects.filter(
+            pk__in=members.values("user")).order_by("first_name", "username")
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lon") is None) != (data.get("lat") is None):
+            self.add_error("lat", _("Give both longitude and latitude, or neither."))
+        org, owner = data.get("owner_organisation"), data.get("owner")
+        if org and owner and not Membership.objects.filter(user=owner, organisation__kind=org.kind).exists():
+            self.add_error("owner", _("The owner must work for the %(side)s side.") % {"side": org.get_kind_display()})
+        return data
+
+
+def _paths_above_and_below(area):
+    parts = [c for c in area.path.strip("/").split("/") if c]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return above + list(Area.objects.filter(path__startswith=area.path).values_list("path", flat=True))
+
+
+class AgreementForm(WorkForm):
+    date_pairs = (("start", "end"),)
+
+    class Meta:
+        model = m.Agreement
+        fields = ["kind", "title", "start", "end", "parties", "priorities", "problems", "document"]
+        widgets = {"parties": forms.CheckboxSelectMultiple, "problems": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].queryset = m.Problem.objects.filter(area__path__startswith=self.area.path)
+
+    def clean_document(self):
+        doc = self.cleaned_data.get("document")
+        if doc and hasattr(doc, "size"):
+            if doc.size > m.MAX_DOCUMENT_BYTES:
+                raise forms.ValidationError(_("“%(name)s” is larger than %(mb)d MB.") % {
+                    "name": doc.name, "mb": m.MAX_DOCUMENT_BYTES // (1024 * 1024)})
+            head = doc.read(8)
+            doc.seek(0)
+            name = doc.name.lower()
+            if name.endswith(".pdf") and not head.startswith(b"%PDF"):
+                raise forms.ValidationError(_("“%(name)s” is not a PDF file.") % {"name": doc.name})
+            if name.endswith(".docx") and not head.startswith(b"PK"):
+                raise forms.ValidationError(_("“%(name)s” is not a Word (DOCX) file.") % {"name": doc.name})
+        return doc
+
+
+class ActionPlanForm(WorkForm):
+    date_pairs = (("start", "end"),)
+
+    class Meta:
+        model = m.ActionPlan
+        fields = ["title", "start", "end", "note"]
+
+
+class PromiseForm(WorkForm):
+    date_pairs = (("start", "end"),)
+
+    class Meta:
+        model = m.Promise
+        fields = ["title", "text", "start", "end"]
+
+
+class PromiseLineForm(WorkForm):
+    class Meta:
+        model = m.PromiseLine
+        fields = ["text", "owner_organisation", "target", "unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _owner_fields(self)
+
+    def clean_target(self):
+        t = self.cleaned_data["target"]
+        if t <= 0:
+            raise forms.ValidationError(_("The target must be a positive number."))
+        return t
+
+
+class ProgressForm(WorkForm):
+    class Meta:
+        model = m.ProgressReport
+        fields = ["date", "value", "note"]
+
+    def clean_value(self):
+        v = self.cleaned_data["value"]
+        if v < 0:
+            raise forms.ValidationError(_("The amount cannot be negative."))
+        return v
+
+
+class MeetingForm(WorkForm):
+    class Meta:
+        model = m.Meeting
+        fields = ["kind", "date", "note"]
