@@ -233,13 +233,16 @@ def public(request, code):
     end = min(end, dt.date.today())
     start = end - dt.timedelta(days=364)
     fig = figures.compute_picture(area, start, end, "last-year")
+    theme_rows = fig.theme_rows()
+    shown = figures.public_column([r.count for r in theme_rows])
     rows = []
-    for r in fig.theme_rows():
+    for r, count in zip(theme_rows, shown, strict=True):
         # a rate or a change could reveal a suppressed count: shown only from SMALL_COUNT up
-        small = r.count < figures.SMALL_COUNT or r.comparison_count < figures.SMALL_COUNT
-        rows.append({"label": r.label, "count": figures.public_count(r.count),
+        hidden = count in ("1–4", figures.SECONDARY)
+        small = hidden or r.comparison_count < figures.SMALL_COUNT
+        rows.append({"label": r.label, "count": count,
                      "comparison_count": figures.public_count(r.comparison_count),
-                     "rate": None if r.count < figures.SMALL_COUNT else r.rate,
+                     "rate": None if hidden else r.rate,
                      "direction": "suppressed" if small else r.direction})
     total = fig.total("all")
     from django.template import TemplateDoesNotExist

@@ -22,6 +22,16 @@ class PublicPageTestCase(BaseTestCase):
         self.assertNotContains(r, 'data-testid="latest"')
         self.assertEqual(self.client.get("/lagesbild/offentlig/1480/").status_code, 200)
 
+    def test_a_single_small_count_cannot_be_worked_out_from_the_total(self):
+        r = self.client.get("/lagesbild/offentlig/1/")
+        counts = [x["count"] for x in r.context["rows"]]
+        self.assertEqual(counts.count("1–4"), 1)
+        self.assertIn("·", counts)  # the complementary cell is hidden too
+        shown = [int(c) for c in counts if c.isdigit()]
+        total = int(r.context["total"])
+        # what a reader could compute: at least two unknown cells share the remainder
+        self.assertGreaterEqual(total - sum(shown), 5 + 1)
+
     def test_it_checks_access(self):
         self.assertEqual(self.client.get("/lagesbild/offentlig/612/").status_code, 404)  # not public level
         self.login("rami")
