@@ -11,7 +11,8 @@ time ``datetime`` is the fallback.
 import gzip
 import json
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -19,10 +20,18 @@ from django.utils import timezone
 
 from trygg.areas.models import Area, Level
 
-from .event_types import category_of_police_type
 from .categories import theme_of
+from .event_types import category_of_police_type
 from .gazetteer import Gazetteer
-from .importing import BATCH_SIZE, REDACT, ImportFileError, import_run, personal_data_policy, progress, screen_text
+from .importing import (
+    BATCH_SIZE,
+    REDACT,
+    ImportFileError,
+    import_run,
+    personal_data_policy,
+    progress,
+    screen_text,
+)
 from .models import Incident, Placement, Source
 
 BASE_URL = "https://polisen.se"

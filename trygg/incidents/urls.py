@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "incidents"
-urlpatterns: list = []
+urlpatterns = [
+    path("rapportera/", views.est_report, name="est_report"),
+    path("importer/", views.import_history, name="import_history"),
+]

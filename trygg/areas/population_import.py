@@ -1,0 +1,93 @@
+"""Import population per area and year: atomic and idempotent.
+
+Formats:
+* CSV with columns ``area_code,year,age_band,count`` (age_band empty = total; UTF-8).
+* SCB PxWeb JSON (``{"columns", "data": [{"key": [region, age, sex, year], "values": [n]}]}``), as
+  in the RegSO export: rows for both sexes ("1+2") are summed per age band, "totalt" is the total.
+  Region codes like ``1480R001_RegSO2025`` are used without the suffix; they must be Trygg area
+  codes, otherwise the file is refused naming the unknown codes (Trygg has no RegSO areas today).
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Area, Population
+
+
+class PopulationImportError(ValueError):
+    pass
+
+
+def _read_csv(path: Path, text: str):
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("area_code", "year", "age_band", "count") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PopulationImportError(f"{path.name}: missing column(s): {', '.join(missing)}")
+    for line, row in enumerate(reader, start=2):
+        try:
+            year, count = int(row["year"]), int(row["count"])
+        except (TypeError, ValueError):
+            raise PopulationImportError(f"{path.name} line {line}, field 'year'/'count': not whole numbers")
+        if count < 0:
+            raise PopulationImportError(f"{path.name} line {line}, field 'count': negative")
+        yield f"{path.name} line {line}", row["area_code"].strip(), year, (row["age_band"] or "").strip(), count
+
+
+def _read_pxweb(path: Path, data: dict):
+    rows = data.get("data")
+    if not isinstance(rows, list):
+        raise PopulationImportError(f"{path.name}: not a PxWeb table (no 'data' list)")
+    sums: dict[tuple, int] = {}
+    for i, r in enumerate(rows, start=1):
+        try:
+            region, age, sex, year = r["key"]
+            value = int(r["values"][0])
+            year = int(year)
+        except (KeyError, ValueError, TypeError, IndexError):
+            raise PopulationImportError(f"{path.name}: data row {i}: expected key [region, age, sex, year] and a value")
+        if sex != "1+2":
+            continue
+        key = (region.split("_")[0], year, "" if age == "totalt" else age)
+        sums[key] = sums.get(key, 0) + value
+    for (code, year, band), count in sums.items():
+        yield f"{path.name} region {code}", code, year, band, count
+
+
+def import_population(path, source="") -> dict:
+    """Returns counts {new, updated, unchanged}; raises PopulationImportError on a bad file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PopulationImportError(f"{path.name}: file not found")
+    if path.suffix == ".json":
+        try:
+            records = list(_read_pxweb(path, json.loads(text)))
+        except json.JSONDecodeError as exc:
+            raise PopulationImportError(f"{path.name}: not valid JSON ({exc})")
+    else:
+        records = list(_read_csv(path, text))
+    areas = {a.code: a for a in Area.objects.filter(code__in={r[1] for r in records})}
+    unknown = sorted({r[1] for r in records} - set(areas))
+    if unknown:
+        first = next(r[0] for r in records if r[1] in unknown)
+        raise PopulationImportError(f"{first}, field 'area_code': {len(unknown)} unknown area code(s): "
+                                    f"{', '.join(unknown[:10])}")
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for _where, code, year, band, count in records:
+            obj, created = Population.objects.get_or_create(
+                area=areas[code], year=year, age_band=band, defaults={"count": count, "source": source or path.name})
+            if created:
+                counts["new"] += 1
+            elif obj.count != count:
+                obj.count = count
+                obj.save(update_fields=["count"])
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+    return counts

@@ -1,0 +1,72 @@
+"""Import Brå reported-crime statistics (CSV: year, area, crime_type, count[, source_url])."""
+
+import csv
+import io
+from pathlib import Path
+
+from django.conf import settings
+
+from trygg.areas.models import Area, Level
+
+from .importing import ImportFileError, import_run
+from .models import CrimeStatistic
+
+REQUIRED = ["year", "area", "crime_type", "count"]
+# Brå crime_type → Trygg theme ("" = all crimes, no single theme)
+CRIME_TYPE_THEMES = {
+    "alla_brott": "", "misshandel": "vald", "bilstold": "egendom", "bostadsinbrott_villa": "egendom",
+    "bostadsinbrott_lagenhet": "egendom", "stold_ur_fordon": "egendom", "narkotikabrott": "narkotika",
+    "ran": "vald", "skadegorelse": "egendom", "skjutvapenbrott": "organiserad-brottslighet",
+}
+
+
+def _area_for(name: str, home: Area | None) -> Area | None:
+    """"Göteborg kommun" → the municipality; "Nordost" → a stadsområde of the home municipality."""
+    name = name.strip()
+    if name.casefold().endswith(" kommun"):
+        return Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name[: -len(" kommun")]).first()
+    qs = Area.objects.filter(name__iexact=name, level=Level.STADSOMRADE)
+    if home is not None:
+        qs = qs.filter(path__startswith=home.path)
+    return qs.first() or Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name).first()
+
+
+def import_bra_csv(path, user=None):
+    path = Path(path)
+    try:
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    except FileNotFoundError:
+        raise ImportFileError(f"{path.name}: file not found")
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportFileError(f"{path.name}: missing column(s): {', '.join(missing)}")
+    home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    areas: dict[str, Area] = {}
+    with import_run("bra", path.name, user) as run:
+        for line, row in enumerate(reader, start=2):
+            where = f"{path.name} line {line}"
+            try:
+                year, count = int(row["year"]), int(row["count"])
+            except (TypeError, ValueError):
+                raise ImportFileError(f"{where}, field 'year'/'count': not whole numbers: {row['year']!r}, {row['count']!r}")
+            if count < 0:
+                raise ImportFileError(f"{where}, field 'count': negative")
+            name = (row["area"] or "").strip()
+            if name not in areas:
+                areas[name] = _area_for(name, home)
+            if areas[name] is None:
+                raise ImportFileError(f"{where}, field 'area': unknown area {name!r}")
+            crime_type = row["crime_type"].strip()
+            obj, created = CrimeStatistic.objects.get_or_create(
+                area=areas[name], year=year, crime_type=crime_type,
+                defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
+                          "source_url": (row.get("source_url") or "")[:500], "import_run": run})
+            if created:
+                run.new += 1
+            elif obj.count != count:
+                obj.count, obj.import_run = count, run
+                obj.save(update_fields=["count", "import_run"])
+                run.updated += 1
+            else:
+                run.unchanged += 1
+    return run

@@ -1,0 +1,69 @@
+"""Synthetic EST reports for the demo (real EST reports are not public). Clearly labelled:
+``synthetic=True``, source id "synthetic-N". Seeded RNG; reports cluster around known places with a
+weekly rhythm (more on Fridays and Saturdays, fewer on Sundays) over two years."""
+
+from datetime import datetime, time, timedelta
+
+import numpy as np
+from django.utils import timezone
+
+from .est import placed_incident
+from .models import Incident, Placement, Source
+from .placement import locate_points
+
+# (name, lon, lat, weight, category weights over the EST checklist)
+HOTSPOTS = [
+    ("Hjällbo torg", 11.9225, 57.7700, 3.0),
+    ("Angered centrum", 12.0160, 57.7970, 3.0),
+    ("Brunnsparken", 11.9680, 57.7075, 2.5),
+    ("Frölunda torg", 11.9120, 57.6530, 2.0),
+    ("Hammarkullen", 11.9980, 57.7820, 1.5),
+    ("Vårväderstorget", 11.8860, 57.7240, 1.5),
+    ("Järntorget", 11.9510, 57.7000, 1.0),
+    ("Bergsjön centrum", 12.0720, 57.7530, 1.0),
+]
+CATEGORY_WEIGHTS = {"klotter": 5, "skadegorelse": 4, "nedskrapning": 6, "brand": 1, "narkotika-handel": 2,
+                    "narkotika-fynd": 2, "ansamling": 3, "otrygg-plats": 3, "hot-vald": 1, "annat": 1}
+WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.1, 1.2, 1.6, 1.7, 0.6])
+
+
+def generate(end_date, n=3000, seed=7):
+    rng = np.random.default_rng(seed)
+    days = np.arange(730)
+    dates = [end_date - timedelta(days=int(d)) for d in days]
+    w = WEEKDAY_WEIGHTS[[d.weekday() for d in dates]]
+    day_idx = rng.choice(days, size=n, p=w / w.sum())
+    hw = np.array([h[3] for h in HOTSPOTS])
+    spot = rng.choice(len(HOTSPOTS), size=n, p=hw / hw.sum())
+    lon = np.array([HOTSPOTS[s][1] for s in spot]) + rng.normal(0, 0.004, n)
+    lat = np.array([HOTSPOTS[s][2] for s in spot]) + rng.normal(0, 0.0025, n)
+    cats = list(CATEGORY_WEIGHTS)
+    cw = np.array(list(CATEGORY_WEIGHTS.values()), dtype=float)
+    cat = rng.choice(len(cats), size=n, p=cw / cw.sum())
+    hours = rng.choice(24, size=n, p=_hour_weights())
+    minutes = rng.integers(0, 60, n)
+    return [dict(i=i, date=dates[day_idx[i]], hour=int(hours[i]), minute=int(minutes[i]), lon=float(lon[i]),
+                 lat=float(lat[i]), category=cats[cat[i]], spot=HOTSPOTS[spot[i]][0]) for i in range(n)]
+
+
+def _hour_weights():
+    h = np.array([2, 1, 1, 1, 1, 1, 2, 4, 6, 6, 6, 6, 6, 6, 6, 7, 8, 8, 8, 7, 6, 5, 4, 3], dtype=float)
+    return h / h.sum()
+
+
+def load_synthetic(end_date, n=3000, seed=7, organisation=None) -> int:
+    """Create the synthetic set (idempotent); returns the number of new reports."""
+    existing = set(Incident.objects.filter(source=Source.EST, synthetic=True).values_list("source_id", flat=True))
+    rows = [r for r in generate(end_date, n, seed) if f"synthetic-{r['i']}" not in existing]
+    areas = locate_points([r["lon"] for r in rows], [r["lat"] for r in rows])
+    objs = []
+    for r, area in zip(rows, areas, strict=False):
+        if area is None:
+            continue
+        occurred = timezone.make_aware(datetime.combine(r["date"], time(r["hour"], r["minute"])))
+        objs.append(placed_incident(
+            source_id=f"synthetic-{r['i']}", occurred_at=occurred, event_type="EST", category=r["category"],
+            area=area, placement=Placement.POINT, lon=r["lon"], lat=r["lat"], place_text=r["spot"],
+            body="Syntetisk demorapport.", organisation=organisation, synthetic=True))
+    Incident.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)

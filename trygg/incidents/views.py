@@ -1,0 +1,72 @@
+"""EST report form for staff in the area, and the import history."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from trygg.accounts.access import _memberships, access, can, scoped_areas
+from trygg.accounts.permissions import Capability, role_has
+from trygg.areas.geojson import feature_collection
+from trygg.areas.models import Area, Level
+
+from .est import placed_incident
+from .forms import EstReportForm
+from .models import ImportRun, Incident, Placement, Source
+
+
+def _report_areas(user):
+    scope = scoped_areas(user, Capability.REPORT_EST)
+    qs = Area.objects.filter(level=Level.PRIMAROMRADE)
+    if scope is not None:
+        from django.db.models import Q
+
+        q = Q(pk__in=[])
+        for a in scope:
+            q |= Q(path__startswith=a.path)
+        qs = qs.filter(q)
+    return list(qs.order_by("name"))
+
+
+def _organisation(user):
+    for m in _memberships(user):
+        if role_has(m.role, Capability.REPORT_EST):
+            return m.organisation
+    return None
+
+
+@access(Capability.REPORT_EST)
+def est_report(request):
+    areas = _report_areas(request.user)
+    form = EstReportForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        area = form.cleaned_data["found_area"]
+        if not can(request.user, Capability.REPORT_EST, area):
+            form.add_error(None, _("You may report only in your own area (%(area)s is not).") % {"area": area.name})
+        else:
+            import uuid
+
+            d = form.cleaned_data
+            point = d.get("lon") is not None
+            inc = placed_incident(
+                source_id=f"form-{uuid.uuid4().hex}", occurred_at=d["occurred_at"], event_type="EST",
+                category=d["category"], area=area, placement=Placement.POINT if point else Placement.AREA,
+                lon=d.get("lon") if point else None, lat=d.get("lat") if point else None,
+                place_text=d.get("place") or "", body=d.get("description") or "",
+                organisation=_organisation(request.user), created_by=request.user,
+            )
+            inc.save()
+            messages.success(request, _("Thank you, your report was saved (%(area)s).") % {"area": area.name})
+            return redirect("incidents:est_report")
+    scope = scoped_areas(request.user, Capability.REPORT_EST)
+    map_areas = scope if scope is not None else list(Area.objects.filter(level=Level.STADSOMRADE))
+    recent = Incident.objects.filter(source=Source.EST, created_by=request.user).select_related("area")[:10]
+    return render(request, "incidents/est_report.html", {
+        "form": form, "recent": recent,
+        "geojson": feature_collection(map_areas, {a.code: {"role": "area", "name": a.name} for a in map_areas}),
+    })
+
+
+@access(Capability.IMPORT_DATA)
+def import_history(request):
+    runs = ImportRun.objects.select_related("user")[:200]
+    return render(request, "incidents/import_history.html", {"runs": runs})
