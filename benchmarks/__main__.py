@@ -214,7 +214,19 @@ def write_readme(results: list[dict]) -> None:
         peer = f"{r['peer']:.3f}" if r["peer"] is not None else "–"
         ratio = f"{r['peer'] / r['ours']:,.1f}×" if r["peer"] is not None else "–"
         lines.append(f"| {r['name']} | {r['what']} | {r['ours']:.3f} | {r['peer_name']} | {peer} | {ratio} | {r['check']} |")
+    lines += FOOTER
     README.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+FOOTER = [
+    "", "## The web pages and the annual report", "",
+    "These run against a demo database rather than the analysis core alone, so they have their own "
+    "scripts and result files:", "",
+    "- situation picture page (target < 300 ms server time on SQLite): `benchmarks/bench_picture_page.py`, "
+    "results in [README-picture.md](README-picture.md);",
+    "- annual analysis (target < 30 s for the demo city): `benchmarks/bench_annual_report.py`, "
+    "results in [README-report.md](README-report.md).",
+]
 
 
 def main(argv: list[str]) -> int:
