@@ -298,10 +298,8 @@ def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
     rate, ci_low, ci_high}], total: {...}}]}``."""
     from django.db.models import Count
 
-    from trygg.incidents.models import Incident
-
     ids = [m.pk for m in municipalities]
-    rows = (Incident.objects.filter(source="police", municipality_id__in=ids, date__gte=start, date__lte=end)
+    rows = (queries.counted_police_in(ids, start, end)
             .order_by().values_list("municipality_id", "theme").annotate(n=Count("id")))
     themes = list(THEMES)
     counts = np.zeros((len(ids), len(themes) + 1))

@@ -13,8 +13,12 @@ from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
 
 
 def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None):
-    """Incidents that happened within ``area`` (any level) between ``start`` and ``end`` (inclusive)."""
-    qs = Incident.objects.filter(area_path__startswith=area.path, date__gte=start, date__lte=end)
+    """Incidents that count, within ``area`` (any level) between ``start`` and ``end`` (inclusive).
+
+    Every figure starts here (and in :func:`counted_police_in`): police summaries and update
+    notices are left out (``Incident.objects.counted()``), so each event counts once.
+    """
+    qs = Incident.objects.counted().within(area).filter(date__gte=start, date__lte=end)
     if theme:
         qs = qs.filter(theme=theme)
     if category:
@@ -22,6 +26,12 @@ def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=Non
     if sources:
         qs = qs.filter(source__in=list(sources))
     return qs
+
+
+def counted_police_in(municipality_ids, start: dt.date, end: dt.date):
+    """Police events that count, by municipality (for comparisons between municipalities)."""
+    return Incident.objects.counted().filter(source="police", municipality_id__in=municipality_ids,
+                                             date__gte=start, date__lte=end)
 
 
 def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> dict[tuple[str, str], int]:

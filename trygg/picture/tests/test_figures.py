@@ -106,3 +106,19 @@ class FiguresTestCase(BaseTestCase):
             figures.compute_picture(self.nordost, *PERIOD, compare="sometime")
         with self.assertRaises(ValueError):
             figures.time_series(self.nordost, *PERIOD, bucket="day")
+
+
+class SummariesDoNotCountTestCase(BaseTestCase):
+    """Police "Sammanfattning natt" and "Uppdatering" notices are not events of their own."""
+
+    def test_a_summary_does_not_change_the_figures(self):
+        from .world import PERIOD, make
+
+        make(self.nordost, PERIOD[0], "misshandel", n=3)
+        before = figures.compute_picture(self.nordost, *PERIOD).total("police").count
+        make(self.nordost, PERIOD[0], "sammanfattning", n=2)
+        make(self.nordost, PERIOD[0], "uppdatering", n=1)
+        after = figures.compute_picture(self.nordost, *PERIOD)
+        self.assertEqual(before, 3)
+        self.assertEqual(after.total("police").count, 3)
+        self.assertEqual(figures.incident_counts(self.nordost, *PERIOD, sources=["police"]), 3)
