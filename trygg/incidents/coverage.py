@@ -7,7 +7,8 @@ the situation picture, the follow-up and the annual report ask ``coverage_start(
 
 Rule (data-driven, no dates typed in): count the source's incidents per calendar month; the source
 is covered from the first day of the first month whose count reaches half the median month. A
-partial first month (collection starting mid-month) therefore does not count as covered.
+partial first month (collection starting mid-month) therefore does not count as covered. With less
+than a year of months the median says too little, and no restriction is made (None).
 """
 
 import datetime as dt
@@ -20,11 +21,13 @@ from django.db.models.functions import TruncMonth
 from .models import ImportRun, Incident
 
 THRESHOLD = 0.5  # share of the median month
+MIN_MONTHS = 12  # months of data needed before a sparse start can be told from a quiet month
 
 
 def first_covered_month(months: list[dt.date], counts: list[int], threshold: float = THRESHOLD) -> dt.date | None:
-    """The first month whose count reaches ``threshold`` × the median month (None if no months)."""
-    if not months:
+    """The first month whose count reaches ``threshold`` × the median month (None with fewer than
+    ``MIN_MONTHS`` months)."""
+    if len(months) < MIN_MONTHS:
         return None
     c = np.asarray(counts, dtype=float)
     limit = threshold * float(np.median(c))
@@ -48,7 +51,7 @@ def _monthly(source: str):
 
 
 def coverage_start(source: str) -> dt.date | None:
-    """First day from which ``source`` is complete (None when the source has no data).
+    """First day from which ``source`` is complete (None: no data, or too little to tell).
 
     Cached until the next import run of any source.
     """
@@ -63,6 +66,16 @@ def coverage_start(source: str) -> dt.date | None:
 
 
 def covers(source: str, start: dt.date) -> bool:
-    """True when ``source`` is complete on every day from ``start`` on."""
+    """True when ``source`` is complete on every day from ``start`` on (or nothing says otherwise)."""
     begin = coverage_start(source)
-    return begin is not None and start >= begin
+    return begin is None or start >= begin
+
+
+def covered_share(source: str, start: dt.date, end: dt.date) -> float:
+    """Share of the days ``start``–``end`` on which ``source`` is complete (1.0 without a restriction)."""
+    begin = coverage_start(source)
+    if begin is None or begin <= start:
+        return 1.0
+    if begin > end:
+        return 0.0
+    return ((end - begin).days + 1) / ((end - start).days + 1)

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
 from trygg.analysis import change, comparison, periods, rates
+from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
 
 from . import queries
@@ -54,6 +56,7 @@ class FigureRow:
     significant: bool
     direction: str  # "up", "down" or ""
     period: str  # the period the row counts (Brå: the statistics year)
+    comparable: bool = True  # False when a source was not yet collected in the comparison period
 
 
 @dataclass
@@ -72,6 +75,8 @@ class PictureFigures:
     bra_year: int | None
     rows: list[FigureRow] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    # sources not yet collected when the comparison period started: {source: first covered day}
+    not_comparable: dict[str, str] = field(default_factory=dict)
 
     @property
     def theme_label(self) -> str:
@@ -80,6 +85,11 @@ class PictureFigures:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def not_comparable_labels(self) -> list[tuple[str, str]]:
+        """(source label, first complete day) of the sources the comparison period predates."""
+        return [(str(SOURCE_LABELS[s]), day) for s, day in self.not_comparable.items()]
 
     def total(self, source: str = "all") -> FigureRow | None:
         return next((r for r in self.rows if r.kind == "total" and r.source == source), None)
@@ -140,9 +150,17 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     exact CI and p-value (``change.flag_changes``, exposure = days of each period, one year for
     Brå) and the Benjamini–Hochberg adjusted p-value across ALL rows shown together; ``significant``
     and ``direction`` flag only changes that survive the FDR control at q = 0.05.
+    A source that was not yet collected when the comparison period started
+    (``trygg.incidents.coverage``) gets no ratio, test or flag (``comparable=False``), nor do the
+    all-source rows it contributes to; such rows stay out of the FDR family.
     ``user`` is accepted for symmetry with the page; the figures are aggregates any viewer may see.
     """
     cmp = comparison_period(start, end, compare)
+    late = {}
+    for source in SOURCES:
+        begin = coverage.coverage_start(source)
+        if begin is not None and cmp.start < begin:
+            late[source] = begin.isoformat()
     cur = queries.counts_by_source_category(area, start, end, theme=theme)
     ref = queries.counts_by_source_category(area, cmp.start, cmp.end, theme=theme)
     pop_arr, year_arr = queries.population_of([area], end.year)
@@ -189,7 +207,8 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         c0 = np.array([s[6] for s in specs], dtype=float)
         tt1 = np.array([s[7] for s in specs])
         tt0 = np.array([s[8] for s in specs])
-        flags = change.flag_changes(c1, c0, tt1, tt0, q=FDR_Q)
+        ok = np.array([(s[1] not in late) and not (s[1] == "all" and late) for s in specs])
+        flags = _flags_where(ok, c1, c0, tt1, tt0)
         r1 = rates.rate(c1, population or 0, per=RATE_PER)
         r0 = rates.rate(c0, population or 0, per=RATE_PER)
         for i, s in enumerate(specs):
@@ -198,13 +217,28 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
                 rate=_f(r1[i]), comparison_count=int(c0[i]), comparison_rate=_f(r0[i]),
                 ratio=_f(flags.ratio[i]), ci_low=_f(flags.ci_low[i]), ci_high=_f(flags.ci_high[i]),
                 p_value=_f(flags.p_value[i]), p_adj=_f(flags.p_adj[i]), significant=bool(flags.significant[i]),
-                direction=str(flags.direction[i]), period=s[9],
+                direction=str(flags.direction[i]), period=s[9], comparable=bool(ok[i]),
             ))
     return PictureFigures(
         area_code=area.code, area_name=area.name, area_level=area.level, start=start, end=end, compare=compare,
         comparison_start=cmp.start, comparison_end=cmp.end, theme=theme or None, population=population,
         population_year=population_year, bra_year=bra_year, rows=rows, sources=queries.data_sources(),
+        not_comparable=late,
     )
+
+
+def _flags_where(ok: np.ndarray, c1, c0, t1, t0):
+    """``change.flag_changes`` over the comparable rows only (one FDR family); the other rows get
+    no ratio, CI, p-value or flag."""
+    n = len(ok)
+    out = SimpleNamespace(ratio=np.full(n, np.nan), ci_low=np.full(n, np.nan), ci_high=np.full(n, np.nan),
+                          p_value=np.full(n, np.nan), p_adj=np.full(n, np.nan),
+                          significant=np.zeros(n, dtype=bool), direction=np.full(n, "", dtype=object))
+    if ok.any():
+        f = change.flag_changes(c1[ok], c0[ok], t1[ok], t0[ok], q=FDR_Q)
+        for name in ("ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction"):
+            getattr(out, name)[ok] = getattr(f, name)
+    return out
 
 
 def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=None, sources=None) -> dict:

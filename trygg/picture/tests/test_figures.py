@@ -122,3 +122,31 @@ class SummariesDoNotCountTestCase(BaseTestCase):
         self.assertEqual(before, 3)
         self.assertEqual(after.total("police").count, 3)
         self.assertEqual(figures.incident_counts(self.nordost, *PERIOD, sources=["police"]), 3)
+
+
+class CoverageTestCase(BaseTestCase):
+    """A source not yet collected in the comparison period gets no test and no flag."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        busy_world(cls)
+
+    def test_rows_of_a_late_source_are_not_compared(self):
+        from unittest import mock
+
+        est_from = dt.date(2025, 3, 1)  # EST collected only from the current period on
+        with mock.patch("trygg.incidents.coverage.coverage_start",
+                        side_effect=lambda s: est_from if s == "est" else None):
+            fig = figures.compute_picture(self.nordost, *PERIOD)
+        self.assertEqual(fig.not_comparable, {"est": "2025-03-01"})
+        for r in fig.rows:
+            late = r.source in ("est", "all")
+            self.assertEqual(r.comparable, not late, r)
+            if late:
+                self.assertIsNone(r.p_value)
+                self.assertFalse(r.significant)
+        police = [r for r in fig.rows if r.source == "police" and r.kind == "total"][0]
+        self.assertTrue(police.significant)  # 43 vs 10 police events is still a real rise
+        page_fig = figures.compute_picture(self.nordost, *PERIOD)
+        self.assertEqual(page_fig.not_comparable, {})  # too little history in the test world to restrict

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from trygg.analysis import change, hotspots, nearrepeat
 from trygg.analysis.spatial import project
 from trygg.areas.models import Area, Level
+from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.picture import figures, queries
 from trygg.surveys import collaboration
@@ -29,6 +30,7 @@ from .tables import Table
 from .work import work_section
 
 YEARS_BACK = 5
+MIN_TREND_YEARS = 3  # a slope needs at least three years of complete data
 HOTSPOT_CELL_M = 250.0
 KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 99, "seed": 2025}
 MIN_POINTS = 20  # fewer points: no hotspot or near-repeat analysis (too little to say anything)
@@ -82,10 +84,19 @@ def _hotspots(area, start, end, theme=None, sources=None):
     return out
 
 
-def _trend_row(counts, pops, years):
-    if sum(counts) == 0 or min(pops) <= 0:
+def _trend_row(counts, pops, years, source="police"):
+    """Trend over the years the source was collected: population × the share of the year covered
+    (``trygg.incidents.coverage``) is the exposure; years before collection began are left out, and
+    fewer than three such years give no trend."""
+    share = np.array([coverage.covered_share(source, *year_bounds(y)) for y in years])
+    keep = share > 0
+    c, p = np.asarray(counts, float)[keep], np.asarray(pops, float)[keep] * share[keep]
+    if keep.sum() < MIN_TREND_YEARS or c.sum() == 0 or p.min() <= 0:
         return None
-    return change.trend(np.asarray(counts, float), np.asarray(pops, float), np.asarray(years, float))
+    try:
+        return change.trend(c, p, np.asarray(years, float)[keep])
+    except np.linalg.LinAlgError:  # e.g. a single event in all the years: no slope to estimate
+        return None
 
 
 def collect(year: int, theme: str, progress=None) -> AnnualReport:
@@ -115,10 +126,16 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
                            None if tr is None else round(tr.annual_change_pct, 1),
                            None if tr is None else round(tr.p_value, 4),
                            "" if tr is None else tr.model])
+    police_from = coverage.coverage_start("police")
+    trend_note = _("Trend: Poisson or negative binomial regression on the yearly counts with population as "
+                   "exposure (trygg.analysis.change.trend).")
+    if police_from is not None and police_from > year_bounds(years[0])[0]:
+        trend_note = "%s %s" % (trend_note, _("The police events are complete from %(day)s: earlier years are left "
+                                              "out of the trend and a partly covered year counts with its covered "
+                                              "share.") % {"day": police_from.isoformat()})
     trend_table = rep.table(Table("Stad trender", _("Police events per year and theme, %(city)s") % {"city": city.name},
                                   [_("Theme"), *map(str, years), _("Trend % per year"), _("p"), _("Model")],
-                                  trend_rows, _("Trend: Poisson or negative binomial regression on the yearly "
-                                                "counts with population as exposure (trygg.analysis.change.trend).")))
+                                  trend_rows, trend_note))
     refs = [a for a in (city, Area.objects.filter(code="0180").first(), Area.objects.filter(code="1280").first()) if a]
     metro = figures.metro_comparison(refs, start, end)
     metro_table = rep.table(Table(
