@@ -18,6 +18,11 @@ def _memberships(user):
     return cache
 
 
+def memberships(user) -> list[Membership]:
+    """The user's memberships (organisation and area loaded), cached on the user object."""
+    return _memberships(user)
+
+
 def can(user, capability: Capability, area=None) -> bool:
     """True when ``user`` holds ``capability`` anywhere (area None) or on ``area``.
 

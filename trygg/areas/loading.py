@@ -90,7 +90,7 @@ def load_layer(
         fixed_parent = Area.objects.filter(code=parent_code).first()
         if fixed_parent is None:
             raise AreaImportError(f"parent area {parent_code!r} does not exist; load that level first")
-    parents = {a.code: a for a in Area.objects.all()} if parent_field else {}
+    parents = {a.code: a for a in Area.objects.defer("geometry")} if parent_field else {}
     existing = {a.code: a for a in Area.objects.filter(level=level)}
     result = LayerResult()
     for i, feature in enumerate(features, start=1):
@@ -114,7 +114,8 @@ def load_layer(
         min_lon, min_lat, max_lon, max_lat = geom.bounds
         centroid = geom.representative_point()
         values = dict(
-            name=str(props[name_field]), level=level, parent=parent, geometry=feature["geometry"],
+            name=str(props[name_field]), level=level, parent_id=parent.pk if parent else None,
+            geometry=feature["geometry"],
             min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat,
             centroid_lon=round(centroid.x, 6), centroid_lat=round(centroid.y, 6),
             area_km2=float(props["area_km2"]) if props.get("area_km2") else _area_km2(geom),
@@ -122,6 +123,7 @@ def load_layer(
         area = existing.get(code)
         if area is None:
             area = Area(code=code, **values)
+            area.parent = parent  # the path is built from the parent's path
             area.save()
             result.created += 1
         else:
@@ -129,6 +131,7 @@ def load_layer(
             if changed:
                 for k in changed:
                     setattr(area, k, values[k])
+                area.parent = parent
                 area.save()
                 result.updated += 1
             else:

@@ -1,6 +1,7 @@
 """Demo step: the real police events (Västra Götaland with page text first, then the national
 file), Brå's figures for Göteborg, and a clearly labelled synthetic set of EST reports."""
 
+import hashlib
 from pathlib import Path
 
 from django.db.models import Max
@@ -9,17 +10,29 @@ from trygg.accounts.models import Organisation
 
 from .bra import import_bra_csv
 from .importing import summary_line
-from .models import Incident, Source
+from .models import ImportRun, Incident, Source
 from .police import import_police_file
 from .synthetic import load_synthetic
 
 DEMO = Path(__file__).parent / "data" / "demo"
 
 
+def _once(path: Path, importer, stdout) -> None:
+    """Import a demo file unless exactly this file (same SHA-256) was imported before; the explicit
+    ``trygg import …`` commands always re-check every record."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if ImportRun.objects.filter(file_name=path.name, checksum=digest, status=ImportRun.Status.DONE).exists():
+        stdout.write(f"{path.name}: already imported, unchanged\n")
+        return
+    run = importer(path)
+    ImportRun.objects.filter(pk=run.pk).update(checksum=digest)
+    stdout.write(summary_line(run) + "\n")
+
+
 def load(stdout):
     for name in ("polisen_events_vastra_gotaland_2022-09_2026-08.json.gz", "polisen_events_sweden_2022-09_2026-08.json.gz"):
-        stdout.write(summary_line(import_police_file(DEMO / name)) + "\n")
-    stdout.write(summary_line(import_bra_csv(DEMO / "bra_anmalda_brott_goteborg_stadsomraden_2023_2025.csv")) + "\n")
+        _once(DEMO / name, import_police_file, stdout)
+    _once(DEMO / "bra_anmalda_brott_goteborg_stadsomraden_2023_2025.csv", import_bra_csv, stdout)
     last = Incident.objects.filter(source=Source.POLICE).aggregate(d=Max("date"))["d"]
     if last:
         org = Organisation.objects.filter(kind="other").first()

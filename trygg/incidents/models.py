@@ -37,6 +37,7 @@ class ImportRun(models.Model):
 
     source = models.CharField(_("source"), max_length=40)  # police, est, bra, population, survey …
     file_name = models.CharField(_("file"), max_length=500, blank=True)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, db_index=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from trygg.accounts.access import _memberships, access, can, scoped_areas
+from trygg.accounts.access import access, can, memberships, scoped_areas
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.geojson import feature_collection
 from trygg.areas.models import Area, Level
@@ -28,7 +28,7 @@ def _report_areas(user):
 
 
 def _organisation(user):
-    for m in _memberships(user):
+    for m in memberships(user):
         if role_has(m.role, Capability.REPORT_EST):
             return m.organisation
     return None
