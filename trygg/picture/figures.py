@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, comparison, periods, rates
 from trygg.incidents import coverage
@@ -30,7 +31,8 @@ from trygg.incidents.categories import THEMES, category_label, theme_label, them
 from . import queries
 
 SOURCES = ("police", "est")
-SOURCE_LABELS = {"police": "Police events", "est": "EST reports", "bra": "Reported crimes (Brå)", "all": "All sources"}
+SOURCE_LABELS = {"police": _("Police events"), "est": _("EST reports"), "bra": _("Reported crimes (Brå)"),
+                 "all": _("All sources")}
 COMPARES = ("previous", "last-year")
 RATE_PER = 1000.0
 FDR_Q = 0.05
