@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from trygg.accounts.access import access
+from trygg.accounts.access import access, can
 from trygg.accounts.models import Membership, Role
 from trygg.accounts.permissions import Capability
 
@@ -36,6 +36,7 @@ def area_detail(request, code):
         "area": area, "children": children, "ancestors": area.ancestors(),
         "populations": [p for p in populations if p.year == latest_year], "population_year": latest_year,
         "partnership": partnership, "lpos": lpos, "people": people,
+        "can_view_picture_here": can(request.user, Capability.VIEW_PICTURE, area),
     })
 
 

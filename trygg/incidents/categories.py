@@ -64,7 +64,8 @@ def theme_of(category: str) -> str:
 
 
 def categories_of(theme: str) -> list[str]:
-    return [slug for slug, (_label, t) in CATEGORIES.items() if t == theme]
+    """The categories a theme gathers (summaries and updates are not incidents: never listed)."""
+    return [slug for slug, (_label, t) in CATEGORIES.items() if t == theme and slug not in NOT_COUNTED]
 
 
 def category_label(category: str) -> str:

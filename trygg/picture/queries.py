@@ -12,13 +12,23 @@ from trygg.areas.models import Area, Population
 from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
 
 
-def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None):
-    """Incidents that count, within ``area`` (any level) between ``start`` and ``end`` (inclusive).
+def counted(start: dt.date | None = None, end: dt.date | None = None):
+    """THE place every count starts: incidents that count as one event each (police summaries and
+    update notices left out, ``Incident.objects.counted()``), optionally from ``start`` to ``end``
+    inclusive. The picture, comparisons, API, CLI, exports, the annual report and the work
+    follow-up all reach the database through this function."""
+    qs = Incident.objects.counted()
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    return qs
 
-    Every figure starts here (and in :func:`counted_police_in`): police summaries and update
-    notices are left out (``Incident.objects.counted()``), so each event counts once.
-    """
-    qs = Incident.objects.counted().within(area).filter(date__gte=start, date__lte=end)
+
+def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None):
+    """Incidents that count (:func:`counted`), within ``area`` (any level) between ``start`` and
+    ``end`` (inclusive)."""
+    qs = counted(start, end).within(area)
     if theme:
         qs = qs.filter(theme=theme)
     if category:
@@ -30,8 +40,7 @@ def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=Non
 
 def counted_police_in(municipality_ids, start: dt.date, end: dt.date):
     """Police events that count, by municipality (for comparisons between municipalities)."""
-    return Incident.objects.counted().filter(source="police", municipality_id__in=municipality_ids,
-                                             date__gte=start, date__lte=end)
+    return counted(start, end).filter(source="police", municipality_id__in=municipality_ids)
 
 
 def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> dict[tuple[str, str], int]:
@@ -141,7 +150,11 @@ def data_sources() -> list[dict]:
 
 
 def latest_incident_date(area) -> dt.date | None:
-    return Incident.objects.filter(area_path__startswith=area.path).aggregate(d=Max("date"))["d"]
+    return counted().within(area).aggregate(d=Max("date"))["d"]
+
+
+def earliest_incident_date() -> dt.date | None:
+    return counted().order_by("date").values_list("date", flat=True).first()
 
 
 def municipality_of(area) -> Area | None:

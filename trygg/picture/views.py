@@ -54,7 +54,7 @@ def _theme_choices(conference_theme):
 def _chart_range(choice: Choice) -> tuple[dt.date, dt.date, str]:
     """Trend charts: up to five years ending with the period, weekly up to a year, else monthly."""
     start = max(choice.end - dt.timedelta(days=5 * 365), dt.date(choice.end.year - 4, 1, 1))
-    earliest = queries.Incident.objects.order_by("date").values_list("date", flat=True).first()
+    earliest = queries.earliest_incident_date()
     if earliest and earliest > start:
         start = earliest
     bucket = "week" if (choice.end - start).days <= 400 else "month"

@@ -11,10 +11,10 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from trygg.areas.models import Area
-from trygg.incidents.categories import CATEGORIES, EST_CATEGORIES
+from trygg.incidents.categories import CATEGORIES, EST_CATEGORIES, NOT_COUNTED
 from trygg.incidents.models import Incident
 
-POLICE = [c for c in CATEGORIES if c not in EST_CATEGORIES]
+POLICE = [c for c in CATEGORIES if c not in EST_CATEGORIES and c not in NOT_COUNTED]
 EST = list(EST_CATEGORIES)
 
 
