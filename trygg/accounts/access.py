@@ -10,17 +10,13 @@ from .models import Membership
 from .permissions import Capability, role_has
 
 
-def _memberships(user):
+def memberships(user) -> list[Membership]:
+    """The user's memberships (organisation and area loaded), cached on the user object."""
     cache = getattr(user, "_trygg_memberships", None)
     if cache is None:
         cache = list(Membership.objects.filter(user=user).select_related("area", "organisation"))
         user._trygg_memberships = cache
     return cache
-
-
-def memberships(user) -> list[Membership]:
-    """The user's memberships (organisation and area loaded), cached on the user object."""
-    return _memberships(user)
 
 
 def can(user, capability: Capability, area=None) -> bool:
@@ -34,7 +30,7 @@ def can(user, capability: Capability, area=None) -> bool:
         return False
     if user.is_superuser or capability == Capability.SIGNED_IN:
         return True
-    for m in _memberships(user):
+    for m in memberships(user):
         if not role_has(m.role, capability):
             continue
         if area is None or m.area_id is None or area.path.startswith(m.area.path):
@@ -50,7 +46,7 @@ def can_anywhere_below(user, capability: Capability, area) -> bool:
         return False
     return any(
         role_has(m.role, capability) and m.area_id and m.area.path.startswith(area.path)
-        for m in _memberships(user)
+        for m in memberships(user)
     )
 
 
@@ -64,7 +60,7 @@ def scoped_areas(user, capability: Capability):
     if user.is_superuser:
         return None
     areas = []
-    for m in _memberships(user):
+    for m in memberships(user):
         if role_has(m.role, capability):
             if m.area_id is None:
                 return None
@@ -74,7 +70,7 @@ def scoped_areas(user, capability: Capability):
 
 def user_sides(user) -> set[str]:
     """The partner sides (city, police, other) the user works for."""
-    return {m.organisation.kind for m in _memberships(user)}
+    return {m.organisation.kind for m in memberships(user)}
 
 
 def access(capability: Capability, area_kwarg: str | None = None):

@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from django.db.models import Max
+from django.utils import timezone
 
 from trygg.accounts.models import Organisation
 
@@ -13,6 +14,8 @@ from .importing import summary_line
 from .models import ImportRun, Incident, Source
 from .police import import_police_file
 from .synthetic import load_synthetic
+
+SYNTHETIC = {"n": 3000, "seed": 7}
 
 DEMO = Path(__file__).parent / "data" / "demo"
 
@@ -35,6 +38,19 @@ def load(stdout):
     _once(DEMO / "bra_anmalda_brott_goteborg_stadsomraden_2023_2025.csv", import_bra_csv, stdout)
     last = Incident.objects.filter(source=Source.POLICE).aggregate(d=Max("date"))["d"]
     if last:
-        org = Organisation.objects.filter(kind="other").first()
-        n = load_synthetic(last, organisation=org)
-        stdout.write(f"EST: {n} synthetic reports (labelled synthetic) up to {last}\n")
+        _synthetic_once(last, stdout)
+
+
+def _synthetic_once(last, stdout) -> None:
+    """Generate the synthetic EST set ending at ``last`` unless exactly this set was made before
+    (recorded as a done import run named after its parameters)."""
+    name = f"synthetic EST n={SYNTHETIC['n']} seed={SYNTHETIC['seed']} up to {last.isoformat()}"
+    if ImportRun.objects.filter(source=Source.EST, file_name=name, status=ImportRun.Status.DONE).exists():
+        stdout.write(f"EST: synthetic reports up to {last}: already generated\n")
+        return
+    org = Organisation.objects.filter(kind="other").first()
+    n = load_synthetic(last, organisation=org, **SYNTHETIC)
+    ImportRun.objects.create(source=Source.EST, file_name=name, status=ImportRun.Status.DONE, new=n,
+                             placed_in_district=n, finished_at=timezone.now(),
+                             message="Synthetic demo EST reports (synthetic=True), not real observations.")
+    stdout.write(f"EST: {n} synthetic reports (labelled synthetic) up to {last}\n")

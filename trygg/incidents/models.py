@@ -1,7 +1,7 @@
 """Incidents from every source, where they happened, and the import runs that brought them."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from .categories import CATEGORIES, NOT_COUNTED, THEMES
@@ -26,6 +26,16 @@ class IncidentQuerySet(models.QuerySet):
         return self.exclude(category__in=NOT_COUNTED)
 
     def within(self, area):
+        """Incidents in ``area`` or any area below it (``area_path`` starts with its path).
+
+        On SQLite, LIKE 'prefix%' cannot use the (area_path, date) index, so the prefix is written
+        as the equivalent range under SQLite's binary collation: every path that starts with
+        ".../1/" sorts at or after it and before ".../10" ('/' < '0'). Other databases keep the
+        plain prefix match (their collations may not order '/' that way).
+        """
+        if connections[self.db].vendor == "sqlite" and area.path.endswith("/"):
+            upper = area.path[:-1] + chr(ord("/") + 1)
+            return self.filter(area_path__gte=area.path, area_path__lt=upper)
         return self.filter(area_path__startswith=area.path)
 
 

@@ -279,13 +279,13 @@ def comparable_siblings(area, parent) -> list:
     """The areas ``area`` is ranked among. Below the municipality: every child of the parent. A
     municipality: the municipalities of its own county (the first two digits of the SCB code) plus the
     three metropolitan municipalities – ranking all 290 belongs to the metropolitan comparison page."""
-    children = parent.children.all()
+    children = parent.children.defer("geometry")  # the GeoJSON is large and not needed for a ranking
     if area.level != "municipality":
-        return list(children)
+        return list(children.order_by("code"))
     from django.db.models import Q
 
     near = Q(code__startswith=area.code[:2]) | Q(code__in=METRO_CODES) | Q(pk=area.pk)
-    return list(children.filter(near).defer("geometry").order_by("code"))
+    return list(children.filter(near).order_by("code"))
 
 
 def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=None) -> dict:

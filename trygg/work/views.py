@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trygg.accounts.access import _memberships, access, can, user_sides
+from trygg.accounts.access import access, can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.models import Area, Level
 from trygg.reports.models import decisions_for
@@ -271,7 +271,7 @@ def plan_new(request, code):
 
 
 def _signing_membership(user, area, side):
-    for ms in _memberships(user):
+    for ms in memberships(user):
         if ms.organisation.kind == side and role_has(ms.role, APPROVE) and (
                 ms.area_id is None or area.path.startswith(ms.area.path)):
             return ms

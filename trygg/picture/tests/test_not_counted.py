@@ -29,7 +29,7 @@ class NotCountedTestCase(BaseTestCase):
 
     def everything(self):
         """Every number the product shows for Nordost / Göteborg, as plain data."""
-        self.login("alice")
+        self.login("ulla")  # city-wide: may see Nordost and Göteborg
         api = {}
         for url in ("/api/omraden/1/lagesbild.json", "/api/omraden/1/jamforelse.json",
                     "/api/omraden/1/tidsserie.json", "/api/omraden/1/karta/choropleth.geojson",
@@ -57,7 +57,6 @@ class NotCountedTestCase(BaseTestCase):
 
     def test_a_summary_record_changes_no_number(self):
         before = self.everything()
-        self.assertEqual(before["rows"][-1][4] if before["rows"] else None, before["rows"][-1][4])
         self.assertEqual(figures.compute_picture(self.nordost, *PERIOD).total("police").count, 43)
         # summaries and updates inside the period, on a later day than anything else, in both cities,
         # at a place name in the text (the police map layer) and at the municipality level
