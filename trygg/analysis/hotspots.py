@@ -136,7 +136,8 @@ def gi_star(counts2d, transform: str = "B", q: float = 0.05) -> GiStarResult:
         g = wsum / s
         ev = card / n
         vv = card * (n - card) / (n - 1) / n**2 * var / mean**2
-        z = (g - ev) / np.sqrt(vv)
+        # a cell whose neighbourhood is the whole grid (card = n) has no variance: g = E[g], z = 0
+        z = np.divide(g - ev, np.sqrt(vv), out=np.zeros_like(g), where=vv > 0)
     else:
         g = wsum / card / s
         z = (g - 1.0 / n) / np.sqrt(var / (n**2 * mean**2))

@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Level
 
@@ -18,6 +19,18 @@ CRIME_TYPE_THEMES = {
     "bostadsinbrott_lagenhet": "egendom", "stold_ur_fordon": "egendom", "narkotikabrott": "narkotika",
     "ran": "vald", "skadegorelse": "egendom", "skjutvapenbrott": "organiserad-brottslighet",
 }
+ALL_CRIMES = "alla_brott"  # Brå's total: every other crime type is a part of it
+CRIME_TYPE_LABELS = {
+    "alla_brott": _("All reported crimes"), "misshandel": _("Assault"), "bilstold": _("Car theft"),
+    "bostadsinbrott_villa": _("Burglary in a house"), "bostadsinbrott_lagenhet": _("Burglary in a flat"),
+    "stold_ur_fordon": _("Theft from vehicles"), "narkotikabrott": _("Drug offences"), "ran": _("Robbery"),
+    "skadegorelse": _("Vandalism"), "skjutvapenbrott": _("Firearms offences"),
+}
+
+
+def crime_type_label(crime_type: str) -> str:
+    """Readable name of a Brå crime type (the raw type when it is not known)."""
+    return str(CRIME_TYPE_LABELS.get(crime_type, crime_type.replace("_", " ")))
 
 
 def _area_for(name: str, home: Area | None) -> Area | None:

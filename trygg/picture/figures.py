@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, comparison, periods, rates
 from trygg.incidents import coverage
+from trygg.incidents.bra import ALL_CRIMES, crime_type_label
 from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
 
 from . import queries
@@ -197,11 +198,15 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         now = queries.crime_statistics(area, bra_year, theme=theme)
         before = queries.crime_statistics(area, bra_year - 1, theme=theme)
         themes_of_type = queries.crime_statistic_themes(area, bra_year)
-        for crime_type in sorted(set(now) | set(before)):
-            specs.append(("category", "bra", themes_of_type.get(crime_type, ""), crime_type, crime_type,
-                          now.get(crime_type, 0), before.get(crime_type, 0), 1.0, 1.0, str(bra_year)))
-        specs.append(("total", "bra", theme or "", "", str(SOURCE_LABELS["bra"]), sum(now.values()),
-                      sum(before.values()), 1.0, 1.0, str(bra_year)))
+        for crime_type in sorted(set(now) | set(before), key=lambda c: (c != ALL_CRIMES, c)):
+            specs.append(("category", "bra", themes_of_type.get(crime_type, ""), crime_type,
+                          crime_type_label(crime_type), now.get(crime_type, 0), before.get(crime_type, 0),
+                          1.0, 1.0, str(bra_year)))
+        # the total is Brå's "all crimes" where it is there: the other types are parts of it
+        total_now = now[ALL_CRIMES] if ALL_CRIMES in now else sum(now.values())
+        total_before = before[ALL_CRIMES] if ALL_CRIMES in before else sum(before.values())
+        specs.append(("total", "bra", theme or "", "", str(SOURCE_LABELS["bra"]), total_now,
+                      total_before, 1.0, 1.0, str(bra_year)))
 
     rows = []
     if specs:
