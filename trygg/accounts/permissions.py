@@ -10,6 +10,8 @@ A membership without an area is city-wide. The ``admin`` role and superusers hol
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Role
 
 
@@ -27,6 +29,21 @@ class Capability(StrEnum):
     IMPORT_DATA = "import_data"  # imports and import history
     ADMINISTER = "administer"  # users, organisations, configuration
 
+
+LABELS = {
+    Capability.PUBLIC: _("see the public pages"),
+    Capability.SIGNED_IN: _("log in"),
+    Capability.VIEW_PICTURE: _("see the situation picture"),
+    Capability.VIEW_INCIDENTS: _("see incident lists"),
+    Capability.VIEW_POLICE_DETAIL: _("read police event text"),
+    Capability.VIEW_EST_TEXT: _("read EST report text"),
+    Capability.REPORT_EST: _("file EST reports"),
+    Capability.EDIT_WORK: _("edit the work cycle"),
+    Capability.APPROVE: _("approve and sign"),
+    Capability.ANALYZE_CITYWIDE: _("analyse the whole city"),
+    Capability.IMPORT_DATA: _("import data"),
+    Capability.ADMINISTER: _("administer"),
+}
 
 _PARTNER = {
     Capability.SIGNED_IN, Capability.VIEW_PICTURE, Capability.VIEW_INCIDENTS, Capability.VIEW_EST_TEXT,

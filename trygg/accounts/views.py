@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from .access import access
 from .models import Membership
-from .permissions import ROLE_CAPABILITIES, Capability
+from .permissions import LABELS, ROLE_CAPABILITIES, Capability
 
 login = access(Capability.PUBLIC)(auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                                 redirect_authenticated_user=True))
@@ -15,6 +15,6 @@ password_change = access(Capability.SIGNED_IN)(auth_views.PasswordChangeView.as_
 @access(Capability.SIGNED_IN)
 def profile(request):
     memberships = Membership.objects.filter(user=request.user).select_related("organisation", "area")
-    rows = [(m, sorted(c.label if hasattr(c, "label") else c for c in ROLE_CAPABILITIES.get(m.role, ())))
+    rows = [(m, [str(LABELS[c]) for c in Capability if c in ROLE_CAPABILITIES.get(m.role, ())])
             for m in memberships]
     return render(request, "accounts/profile.html", {"rows": rows})

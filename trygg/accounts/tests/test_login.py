@@ -49,3 +49,12 @@ class ProfileTestCase(BaseTestCase):
         self.login("nils")
         r = self.client.get("/konto/")
         self.assertContains(r, "no role")
+
+
+class ProfileCapabilitiesTestCase(BaseTestCase):
+    def test_it_lists_what_the_role_may_do_in_words(self):
+        self.login("rami")
+        r = self.client.get("/konto/")
+        self.assertContains(r, "file EST reports")
+        self.assertNotContains(r, "see the situation picture")
+        self.assertNotContains(r, "report_est")
