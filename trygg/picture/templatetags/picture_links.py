@@ -1,5 +1,10 @@
-from django import template
+import datetime as dt
 
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.picture.figures import SOURCE_LABELS
 from trygg.picture.problem_links import raise_problem_url
 
 register = template.Library()
@@ -14,3 +19,26 @@ def raise_problem_for_row(context, row):
     snap = context.get("snap") or context.get("latest_snapshot")
     return raise_problem_url(context["request"].user, context["area"], snapshot_id=snap.pk if snap else None,
                              row=row) or ""
+
+
+IMPORT_SOURCE_LABELS = {"survey": _("Safety survey"), "population": _("Population"), "areas": _("Areas")}
+
+
+@register.filter
+def source_label(code):
+    """Readable name of an import source code ("police" → "Police events")."""
+    return str(SOURCE_LABELS.get(code) or IMPORT_SOURCE_LABELS.get(code) or code)
+
+
+@register.filter
+def local_time(iso):
+    """An ISO timestamp (as stored in the figures and snapshots) in local time, "YYYY-MM-DD HH:MM"."""
+    if not iso:
+        return "–"
+    try:
+        value = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)[:16]
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
