@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trygg.privacy import find_personal_data, redact
@@ -79,10 +80,11 @@ def import_run(source: str, file_name: str = "", user=None):
 
 
 def summary_line(run: ImportRun) -> str:
-    parts = [f"{run.new} new", f"{run.unchanged} unchanged"]
+    """One line for the terminal and the upload message, in the user's language."""
+    parts = [_("%(n)d new") % {"n": run.new}, _("%(n)d unchanged") % {"n": run.unchanged}]
     if run.updated:
-        parts.append(f"{run.updated} updated")
-    parts += [f"{run.rejected} rejected", f"{run.redacted} redacted"]
+        parts.append(_("%(n)d updated records") % {"n": run.updated})
+    parts += [_("%(n)d rejected") % {"n": run.rejected}, _("%(n)d redacted") % {"n": run.redacted}]
     if run.source in ("police", "est"):
-        parts.append(f"{run.placed_in_district} placed in a district")
+        parts.append(_("%(n)d placed in a district") % {"n": run.placed_in_district})
     return f"{run.source} {run.file_name}: " + ", ".join(parts)
