@@ -11,32 +11,48 @@ from .est import placed_incident
 from .models import Incident, Placement, Source
 from .placement import locate_points
 
-# (name, lon, lat, weight, category weights over the EST checklist)
+# (name, primärområde the place lies in, weight): each cluster is centred on the representative
+# point of that primärområde (always inside it), so the points land in the right district.
 HOTSPOTS = [
-    ("Hjällbo torg", 11.9225, 57.7700, 3.0),
-    ("Angered centrum", 12.0160, 57.7970, 3.0),
-    ("Brunnsparken", 11.9680, 57.7075, 2.5),
-    ("Frölunda torg", 11.9120, 57.6530, 2.0),
-    ("Hammarkullen", 11.9980, 57.7820, 1.5),
-    ("Vårväderstorget", 11.8860, 57.7240, 1.5),
-    ("Järntorget", 11.9510, 57.7000, 1.0),
-    ("Bergsjön centrum", 12.0720, 57.7530, 1.0),
+    ("Hjällbo torg", "612", 3.0),
+    ("Angered centrum", "604", 3.0),
+    ("Brunnsparken", "116", 2.5),
+    ("Frölunda torg", "517", 2.0),
+    ("Hammarkullen", "606", 1.5),
+    ("Vårväderstorget", "701", 1.5),
+    ("Järntorget", "105", 1.0),
+    ("Bergsjön centrum", "306", 1.0),
 ]
 CATEGORY_WEIGHTS = {"klotter": 5, "skadegorelse": 4, "nedskrapning": 6, "brand": 1, "narkotika-handel": 2,
                     "narkotika-fynd": 2, "ansamling": 3, "otrygg-plats": 3, "hot-vald": 1, "annat": 1}
 WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.1, 1.2, 1.6, 1.7, 0.6])
 
 
-def generate(end_date, n=3000, seed=7):
+def hotspot_centres() -> dict[str, tuple[float, float]]:
+    """primärområde code → (lon, lat) of its representative point, from the loaded areas."""
+    from trygg.areas.models import Area
+
+    codes = [h[1] for h in HOTSPOTS]
+    return {a.code: (a.centroid_lon, a.centroid_lat)
+            for a in Area.objects.filter(code__in=codes).only("code", "centroid_lon", "centroid_lat")}
+
+
+def generate(end_date, n=3000, seed=7, centres=None):
+    """``n`` reports over the two years up to ``end_date`` around the hotspots (seeded)."""
+    centres = centres if centres is not None else hotspot_centres()
+    missing = [h[1] for h in HOTSPOTS if h[1] not in centres]
+    if missing:
+        raise ValueError(f"load Göteborg's areas first: primärområden {', '.join(missing)} are missing")
     rng = np.random.default_rng(seed)
     days = np.arange(730)
     dates = [end_date - timedelta(days=int(d)) for d in days]
     w = WEEKDAY_WEIGHTS[[d.weekday() for d in dates]]
     day_idx = rng.choice(days, size=n, p=w / w.sum())
-    hw = np.array([h[3] for h in HOTSPOTS])
+    hw = np.array([h[2] for h in HOTSPOTS])
     spot = rng.choice(len(HOTSPOTS), size=n, p=hw / hw.sum())
-    lon = np.array([HOTSPOTS[s][1] for s in spot]) + rng.normal(0, 0.004, n)
-    lat = np.array([HOTSPOTS[s][2] for s in spot]) + rng.normal(0, 0.0025, n)
+    xy = np.array([centres[h[1]] for h in HOTSPOTS])
+    lon = xy[spot, 0] + rng.normal(0, 0.004, n)  # about 250 m
+    lat = xy[spot, 1] + rng.normal(0, 0.0025, n)  # about 280 m
     cats = list(CATEGORY_WEIGHTS)
     cw = np.array(list(CATEGORY_WEIGHTS.values()), dtype=float)
     cat = rng.choice(len(cats), size=n, p=cw / cw.sum())
