@@ -120,7 +120,7 @@ def load(stdout):
     for prob, area, theme, src, pct, title in [
         (p1, hjallbo, "narkotika", "all", -20, "Narkotikahändelser i Hjällbo −20 % till 2027-06-30 jämfört med "),
         (p2, hammarkullen, "egendom", "est", -30, "Skadegörelse i Hammarkullen (EST) −30 % till 2027-06-30 jämfört med "),
-        (p3, vallgraven, "ordning", "police", -15, "Ordningsstörningar Inom Vallgraven −15 % till 2027-06-30 jämfört med "),
+        (p3, vallgraven, "ordning", "all", -15, "Ordningsstörningar Inom Vallgraven −15 % till 2027-06-30 jämfört med "),
     ]:
         m.Goal.objects.create(problem=prob, area=area, theme=theme, sources=src, target_change_pct=pct,
                               title=title + str(y - 1), baseline_start=dt.date(y - 1, 1, 1),
