@@ -4,8 +4,6 @@ Used by ``trygg import areas`` and by the demo. Geometry is kept in WGS84 (GeoJS
 km² is computed on SWEREF99 TM (EPSG:3006) unless the file carries it.
 """
 
-import gzip
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +11,8 @@ import shapely
 from django.db import transaction
 from pyproj import Transformer
 from shapely.geometry import shape
+
+from trygg.jsonfile import JsonFileError, read_json
 
 from .models import Area, Level, Population
 
@@ -33,15 +33,10 @@ class LayerResult:
 
 
 def read_geojson(path: Path) -> dict:
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise AreaImportError(f"{path}: file not found")
-    except (json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise AreaImportError(f"{path}: not valid GeoJSON ({exc})")
+        data = read_json(path)
+    except JsonFileError as exc:
+        raise AreaImportError(str(exc).replace("not valid JSON", "not valid GeoJSON"))
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise AreaImportError(f"{path}: expected a GeoJSON FeatureCollection")
     return data

@@ -8,8 +8,6 @@ records (category sammanfattning/uppdatering, not counted as incidents); optiona
 time ``datetime`` is the fallback.
 """
 
-import gzip
-import json
 import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -19,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from trygg.areas.models import Area, Level
+from trygg.jsonfile import JsonFileError, read_json
 
 from .categories import theme_of
 from .event_types import category_of_police_type
@@ -44,16 +43,10 @@ MONTHS = {m: i for i, m in enumerate(
 def read_events(path) -> list:
     """The list of event records in a .json or .json.gz file."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise ImportFileError(f"{path.name}: file not found")
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    except (UnicodeDecodeError, OSError, EOFError) as exc:
-        raise ImportFileError(f"{path.name}: cannot be read ({exc})")
+        data = read_json(path)
+    except JsonFileError as exc:
+        raise ImportFileError(str(exc).replace(str(path), path.name, 1))
     if not isinstance(data, list):
         raise ImportFileError(f"{path.name}: expected a JSON list of events")
     return data
