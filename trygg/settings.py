@@ -142,6 +142,14 @@ TRYGG_MAP_ATTRIBUTION = os.environ.get("TRYGG_MAP_ATTRIBUTION", "")
 # The home municipality of this installation (SCB municipality code).
 TRYGG_MUNICIPALITY_CODE = os.environ.get("TRYGG_MUNICIPALITY_CODE", "1480")
 
+# Personal data found in imported free text: "redact" or "reject"; empty = per-source default
+# (the police's public feed is redacted, EST reports are rejected).
+TRYGG_IMPORT_PERSONAL_DATA = os.environ.get("TRYGG_IMPORT_PERSONAL_DATA", "")
+# Least seconds between two live fetches of the police events feed (politeness).
+TRYGG_POLICE_FETCH_MIN_INTERVAL = int(os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600"))
+# The theme highlighted in the situation picture until a conference theme is approved by both partners.
+TRYGG_CONFERENCE_THEME = os.environ.get("TRYGG_CONFERENCE_THEME", "organiserad-brottslighet")
+
 # Demo steps, in order: each module has ``load(stdout)``. Apps add themselves here.
 TRYGG_DEMO_STEPS = [
     "trygg.areas.demo",

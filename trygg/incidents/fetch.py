@@ -22,7 +22,7 @@ class FetchRefused(Exception):
 
 
 def min_interval() -> int:
-    return int(getattr(settings, "TRYGG_POLICE_FETCH_MIN_INTERVAL", 600))
+    return settings.TRYGG_POLICE_FETCH_MIN_INTERVAL
 
 
 def fetch_police_events(url=DEFAULT_URL, timeout=30, user=None):

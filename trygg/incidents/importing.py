@@ -5,7 +5,6 @@ An import runs inside one transaction: on any :class:`ImportFileError` nothing i
 the :class:`~trygg.incidents.models.ImportRun`.
 """
 
-import os
 import sys
 from contextlib import contextmanager
 
@@ -33,8 +32,7 @@ class ImportFileError(ValueError):
 def personal_data_policy(source: str, override: str | None = None) -> str:
     """``redact`` or ``reject`` for ``source``: the override, else settings/env
     ``TRYGG_IMPORT_PERSONAL_DATA`` (a string for all sources or a dict per source), else the default."""
-    value = override or getattr(settings, "TRYGG_IMPORT_PERSONAL_DATA", None) \
-        or os.environ.get("TRYGG_IMPORT_PERSONAL_DATA")
+    value = override or settings.TRYGG_IMPORT_PERSONAL_DATA
     if isinstance(value, dict):
         value = value.get(source)
     value = value or DEFAULT_POLICY.get(source, REJECT)

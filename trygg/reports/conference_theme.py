@@ -6,8 +6,6 @@ from django.conf import settings
 
 from trygg.incidents.categories import THEMES
 
-DEFAULT_THEME = "organiserad-brottslighet"
-
 
 def current_conference_theme() -> str:
     """The theme of the latest conference whose theme both partners have approved; without one,
@@ -18,4 +16,4 @@ def current_conference_theme() -> str:
                 .order_by("-year").values_list("theme", flat=True).first())
     if approved in THEMES:
         return approved
-    return getattr(settings, "TRYGG_CONFERENCE_THEME", DEFAULT_THEME)
+    return settings.TRYGG_CONFERENCE_THEME
