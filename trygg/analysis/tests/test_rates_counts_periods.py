@@ -85,3 +85,26 @@ def test_rates_per_100k_and_ranking():
     assert (lo <= r).all() and (r <= hi).all()
     rank, best, worst = rank_with_ci(r[:, 0], lo[:, 0], hi[:, 0])
     assert rank.tolist() == [3, 1, 2] and (best <= rank).all() and (rank <= worst).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_count_cells_all_paths_equal_pandas(seed):
+    """Dense bincount, sort-based unique and wide-range/negative/bool/str keys give groupby's answer."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 5_000))
+    keys = [
+        rng.integers(-3, 4, n),                               # negative small-range ints (dense path)
+        rng.integers(0, 10**12, n) // rng.integers(1, 10**9, n),  # wide range (np.unique path)
+        rng.random(n) < 0.3,                                  # booleans
+        rng.choice(np.array(["a", "b", "c"]), n),             # strings
+        rng.integers(0, 3_000, n).astype(np.int32),           # int32 ids
+    ]
+    picked = [keys[i] for i in sorted(rng.choice(5, size=int(rng.integers(1, 6)), replace=False))]
+    got_keys, got = count_cells(*picked)
+    df = pd.DataFrame({f"k{i}": k for i, k in enumerate(picked)})
+    ref = df.groupby(list(df.columns)).size()
+    assert got.tolist() == ref.tolist()
+    for i, k in enumerate(got_keys):
+        assert k.tolist() == ref.index.get_level_values(i).tolist()
+        assert k.dtype == picked[i].dtype
