@@ -28,30 +28,64 @@ def _setup_django():
 
 
 def _trygg_commands() -> dict[str, str]:
-    """name → app of every management command defined by a Trygg app."""
-    from django.core.management import get_commands
+    """name → app of every management command defined by a Trygg app, found on disk.
 
-    return {name: app for name, app in get_commands().items() if app.startswith("trygg.")}
+    Neither Django's app registry nor any command module is loaded, so ``trygg --help`` and the
+    dispatch below stay fast however heavy the commands' own imports are (numpy, scipy, WeasyPrint).
+    """
+    import importlib.util
+
+    from django.core.management import find_commands
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    from django.conf import settings
+
+    found = {}
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("trygg."):
+            continue
+        spec = importlib.util.find_spec(app)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for location in spec.submodule_search_locations:
+            for name in find_commands(os.path.join(location, "management")):
+                found[name] = app
+    return found
 
 
-def _help_line(name: str) -> str:
-    from django.core.management import load_command_class
+def _help_line(name: str, app: str) -> str:
+    """The first line of a command's ``help``, read from its source without importing it."""
+    import ast
+    import importlib.util
 
+    spec = importlib.util.find_spec(f"{app}.management.commands.{name}")
     try:
-        cmd = load_command_class(_trygg_commands()[name], name)
-        return (cmd.help or "").strip().split("\n")[0]
-    except Exception:  # a broken command must not break --help
+        with open(spec.origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, AttributeError, TypeError):
         return ""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Command":
+            for stmt in node.body:
+                if (isinstance(stmt, ast.Assign) and any(getattr(t, "id", None) == "help" for t in stmt.targets)):
+                    node_value = stmt.value
+                    if isinstance(node_value, ast.Call) and len(node_value.args) == 1:  # help = _("…")
+                        node_value = node_value.args[0]
+                    try:
+                        value = ast.literal_eval(node_value)
+                    except (ValueError, TypeError, SyntaxError, RecursionError):
+                        return ""
+                    return str(value).strip().split("\n")[0]
+    return ""
 
 
 def print_help(out=sys.stdout) -> None:
-    _setup_django()
     commands = _trygg_commands()
     out.write("usage: trygg COMMAND [ARGS…]   (trygg COMMAND --help for its options)\n\n")
     out.write("Commands:\n")
     top = sorted(n for n in commands if not any(n.startswith(g + "_") for g in GROUPS))
     for name in top:
-        out.write(f"  {name.replace('_', '-'):<28} {_help_line(name)}\n")
+        out.write(f"  {name.replace('_', '-'):<28} {_help_line(name, commands[name])}\n")
     for name, text in DJANGO_COMMANDS.items():
         out.write(f"  {name:<28} {text}\n")
     out.write(f"  {'analyze':<28} Analyses on CSV files: near-repeat, hotspots, change, evaluate\n")
@@ -61,7 +95,7 @@ def print_help(out=sys.stdout) -> None:
         if subs:
             out.write(f"\n{group} – {text}:\n")
             for sub in subs:
-                out.write(f"  {group} {sub.replace('_', '-'):<21} {_help_line(f'{group}_{sub}')}\n")
+                out.write(f"  {group} {sub.replace('_', '-'):<21} {_help_line(f'{group}_{sub}', commands[f'{group}_{sub}'])}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,9 +112,6 @@ def main(argv: list[str] | None = None) -> int:
         from trygg.analysis.cli import main as analyze
 
         return analyze(argv[1:])
-    _setup_django()
-    from django.core.management import execute_from_command_line
-
     head, rest = argv[0], argv[1:]
     if head == "manage":
         name, rest = (rest[0], rest[1:]) if rest else ("help", [])
@@ -97,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         if name not in _trygg_commands() and name not in DJANGO_COMMANDS:
             sys.stderr.write(f"trygg: unknown command '{head}' (see trygg --help)\n")
             return 2
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
     try:
         execute_from_command_line(["trygg", name, *rest])
     except SystemExit as exc:
