@@ -29,7 +29,7 @@ from trygg.incidents import coverage
 from trygg.incidents.bra import ALL_CRIMES, crime_type_label
 from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
 
-from . import queries
+from . import queries, wording
 
 SOURCES = ("police", "est")
 SOURCE_LABELS = {"police": _("Police events"), "est": _("EST reports"), "bra": _("Reported crimes (Brå)"),
@@ -64,6 +64,11 @@ class FigureRow:
     data_up_to: str | None = None  # the last day the row's source(s) are complete (ISO date)
     incomplete: bool = False  # the period runs past that day: the count is partial and not tested
     synthetic: int = 0  # how many of ``count`` are synthetic demo rows (not real observations)
+
+    @property
+    def statement(self):
+        """The row's change in words (``wording.describe_row``): "more"/"fewer" only when flagged."""
+        return wording.describe_row(self)
 
 
 @dataclass
