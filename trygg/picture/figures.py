@@ -317,8 +317,10 @@ def _flags_where(ok: np.ndarray, c1, c0, t1, t0):
 
 def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=None, sources=None) -> dict:
     """Counts per ISO week or calendar month from ``start`` to ``end``, every bucket present (zeros
-    included), per source. A bucket that ends after the day up to which its source is complete
-    (``coverage.coverage_end``) is ``None`` – a gap, not a fall to zero. Returns ``{"bucket",
+    included), per source. A bucket whose calendar week or month ends after the day up to which its
+    source is complete (``coverage.coverage_end``) is ``None`` – a gap, not a fall to zero (nor a
+    partial last month that looks like a fall); so is a bucket that ends before the source's first
+    complete day (``coverage.coverage_start``). Returns ``{"bucket",
     "labels": [...], "series": {source: [counts]}, "up_to": {source: ISO date}}``.
     Bucketing with ``trygg.analysis.periods.bucket_index``."""
     if bucket not in ("week", "month"):
@@ -326,7 +328,13 @@ def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=
     all_days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
     keys_all, labels = periods.bucket_index(all_days, bucket)
     uniq = np.unique(keys_all)
-    bucket_last_day = all_days[np.r_[np.flatnonzero(np.diff(keys_all)), keys_all.size - 1]] if all_days.size else all_days
+    # the calendar end of each bucket (the end of its ISO week or month, even past ``end``)
+    firsts = all_days[np.r_[0, np.flatnonzero(np.diff(keys_all)) + 1]] if all_days.size else all_days
+    if bucket == "month":
+        bucket_last_day = (firsts.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    else:
+        weekday = (firsts.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-05 was a Monday
+        bucket_last_day = firsts + (6 - weekday)
     dates, srcs, per_day = queries.daily_counts(area, start, end, theme=theme, sources=sources)
     series, up_to = {}, {}
     for source in (sources or SOURCES):
@@ -337,10 +345,12 @@ def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=
             counts = np.bincount(np.searchsorted(uniq, keys), weights=per_day[mine],
                                  minlength=uniq.size).astype(np.int64)
         values: list = counts.tolist()
-        last = coverage.coverage_end(source)
+        last, begin = coverage.coverage_end(source), coverage.coverage_start(source)
         if last is not None:
             up_to[source] = last.isoformat()
             values = [None if day > np.datetime64(last) else v for v, day in zip(values, bucket_last_day, strict=True)]
+        if begin is not None:  # before the source was collected: a gap too, not zeros
+            values = [None if day < np.datetime64(begin) else v for v, day in zip(values, bucket_last_day, strict=True)]
         series[source] = values
     return {"bucket": bucket, "labels": [str(x) for x in labels], "series": series, "up_to": up_to}
 
@@ -445,7 +455,7 @@ def _incident_ranking(area, parent, siblings, refs, start, end, theme, source) -
         return None  # no data of this source anywhere
     cut = min(end, up_to)
     table = {"source": source, "crime_type": "", "label": str(SOURCE_LABELS[source]), "start": start.isoformat(),
-             "end": cut.isoformat(), "year": None, "synthetic": False, "incomplete": cut < end,
+             "end": cut.isoformat(), "year": None, "synthetic": False, "incomplete": cut < end, "detail": False,
              "rows": [], "references": [], "excluded": []}
     if cut < start:
         return table
@@ -489,7 +499,7 @@ def _bra_rankings(area, parent, siblings, refs, end, theme) -> list[dict]:
         ref_counts = [queries.crime_statistics(a, year, theme=theme).get(crime_type, 0) for a in refs]
         out.append({"source": "bra", "crime_type": crime_type, "label": f"{SOURCE_LABELS['bra']}: "
                     f"{crime_type_label(crime_type)}", "start": f"{year}-01-01", "end": f"{year}-12-31",
-                    "year": year, "synthetic": False, "incomplete": False,
+                    "year": year, "synthetic": False, "incomplete": False, "detail": crime_type != ALL_CRIMES,
                     "rows": _ranked_rows(area, members, counts[keep], year),
                     "references": _reference_rows(refs, ref_counts, year),
                     "excluded": [s.name for s, k in zip(siblings, keep, strict=True) if not k]})
