@@ -107,7 +107,10 @@ def describe_row(row) -> Statement:
     get = row.get if isinstance(row, dict) else (lambda k, d=None: getattr(row, k, d))
     if not get("comparable", True) or get("p_adj") is None:
         return Statement("untested", _("Not tested: the data are incomplete or too few for a test."))
-    return describe(get("ratio"), get("ci_low"), get("ci_high"), get("p_adj"), significant=bool(get("significant")))
+    ratio = get("ratio")
+    if ratio is None and get("count", 0) > 0 and get("comparison_count", 0) == 0:
+        ratio = math.inf  # from none to some: the ratio is unbounded (JSON keeps it as null)
+    return describe(ratio, get("ci_low"), get("ci_high"), get("p_adj"), significant=bool(get("significant")))
 
 
 def displacement(wdq_result, effect_significant: bool) -> Statement:
