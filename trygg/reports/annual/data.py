@@ -239,10 +239,14 @@ def _district(rep, d, start, end) -> dict:
     sib_table = rep.table(Table(
         f"{d.name[:22]} delområden", _("%(area)s: %(theme)s per 1,000 inhabitants by sub-area") % {
             "area": d.name, "theme": rep.theme_label},
-        [_("Sub-area"), _("Count"), _("Population"), _("per 1,000"), _("CI low"), _("CI high"), _("Rank (interval)")],
-        [[r["name"], r["count"], r["population"], None if r["rate"] is None else round(r["rate"], 2),
+        [_("Source"), _("Sub-area"), _("Count"), _("Population"), _("per 1,000"), _("CI low"), _("CI high"),
+         _("Rank (interval)")],
+        [[t["label"] + (f" ({_('synthetic demo data')})" if t["synthetic"] else ""), r["name"], r["count"],
+          r["population"], None if r["rate"] is None else round(r["rate"], 2),
           None if r["ci_low"] is None else round(r["ci_low"], 2), None if r["ci_high"] is None else round(r["ci_high"], 2),
-          f"{r['rank']} ({r['rank_best']}–{r['rank_worst']})"] for r in siblings["rows"]]))
+          f"{r['rank']} ({r['rank_best']}–{r['rank_worst']})"] for t in siblings.get("tables", []) for r in t["rows"]],
+        _("Each source is ranked on its own (never a sum of sources); EST only among the sub-areas that collected "
+          "it over the whole year.")))
     return {
         "area": d, "lpos": lpos, "figures": fig, "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
         "key_table": table, "sub_table": sib_table, "hotspots": hs,
