@@ -355,8 +355,8 @@ def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=
     return {"bucket": bucket, "labels": [str(x) for x in labels], "series": series, "up_to": up_to}
 
 
-def _rate_rows(areas, counts, year, per=RATE_PER):
-    pop, pop_years = queries.population_of(areas, year)
+def _rate_rows(areas, counts, year, per=RATE_PER, population=None):
+    pop, pop_years = population if population is not None else queries.population_of(areas, year)
     r = rates.rate(counts, pop, per=per)
     lo, hi = rates.rate_ci(counts, pop, per=per)
     return pop, pop_years, r, lo, hi
@@ -432,8 +432,8 @@ def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=N
     return out
 
 
-def _ranked_rows(area, members, counts, year) -> list[dict]:
-    pop, _years, r, lo, hi = _rate_rows(members, counts, year)
+def _ranked_rows(area, members, counts, year, population=None) -> list[dict]:
+    pop, _years, r, lo, hi = _rate_rows(members, counts, year, population=population)
     rank, best, worst = comparison.rank_with_ci(r, lo, hi)
     rows = [{"code": s.code, "name": s.name, "count": int(counts[i]), "population": int(pop[i]),
              "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i]), "rank": int(rank[i]),
@@ -442,8 +442,8 @@ def _ranked_rows(area, members, counts, year) -> list[dict]:
     return sorted(rows, key=lambda row: row["rank"])
 
 
-def _reference_rows(refs, counts, year) -> list[dict]:
-    pop, _years, r, lo, hi = _rate_rows(refs, np.asarray(counts, dtype=float), year)
+def _reference_rows(refs, counts, year, population=None) -> list[dict]:
+    pop, _years, r, lo, hi = _rate_rows(refs, np.asarray(counts, dtype=float), year, population=population)
     return [{"code": a.code, "name": a.name, "count": int(counts[i]), "population": int(pop[i]),
              "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i])} for i, a in enumerate(refs)]
 
@@ -489,6 +489,10 @@ def _bra_rankings(area, parent, siblings, refs, end, theme) -> list[dict]:
     if year is None:
         return []
     by_type = queries.crime_statistics_by_child(parent, siblings, year, theme=theme)
+    ref_stats = [queries.crime_statistics(a, year, theme=theme) for a in refs] if by_type else []
+    # one population query for the siblings and one for the references, for every crime type
+    sib_pop, sib_years = queries.population_of(siblings, year) if by_type else (None, None)
+    ref_pop = queries.population_of(refs, year) if by_type else None
     out = []
     for crime_type in sorted(by_type, key=lambda c: (c != ALL_CRIMES, c)):
         counts = by_type[crime_type]
@@ -496,12 +500,12 @@ def _bra_rankings(area, parent, siblings, refs, end, theme) -> list[dict]:
         members = [s for s, k in zip(siblings, keep, strict=True) if k]
         if len(members) < 2 or not any(s.pk == area.pk for s in members):
             continue
-        ref_counts = [queries.crime_statistics(a, year, theme=theme).get(crime_type, 0) for a in refs]
+        ref_counts = [stats.get(crime_type, 0) for stats in ref_stats]
         out.append({"source": "bra", "crime_type": crime_type, "label": f"{SOURCE_LABELS['bra']}: "
                     f"{crime_type_label(crime_type)}", "start": f"{year}-01-01", "end": f"{year}-12-31",
                     "year": year, "synthetic": False, "incomplete": False, "detail": crime_type != ALL_CRIMES,
-                    "rows": _ranked_rows(area, members, counts[keep], year),
-                    "references": _reference_rows(refs, ref_counts, year),
+                    "rows": _ranked_rows(area, members, counts[keep], year, (sib_pop[keep], sib_years[keep])),
+                    "references": _reference_rows(refs, ref_counts, year, ref_pop),
                     "excluded": [s.name for s, k in zip(siblings, keep, strict=True) if not k]})
     return out
 

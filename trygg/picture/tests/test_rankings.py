@@ -162,3 +162,26 @@ class RankingsTestCase(BaseTestCase):
         n = CrimeStatistic.objects.get(area=self.centrum, year=2025, crime_type="alla_brott").count
         self.assertAlmostEqual(centrum["rate"], 1000 * n / 200_000)
         self.assertTrue(np.isfinite(centrum["ci_low"]))
+
+    def test_queries_do_not_grow_with_siblings_or_crime_types(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        figures.sibling_comparison(self.nordost, START, END)  # warm the coverage cache
+        with CaptureQueriesContext(connection) as before:
+            figures.sibling_comparison(self.nordost, START, END)
+        for code in ("5", "6"):
+            a = Area.objects.create(code=code, name=f"Område {code}", level=Level.STADSOMRADE, parent=self.goteborg,
+                                    path=f"{self.goteborg.path}{code}/")
+            Population.objects.create(area=a, year=2025, count=50_000, source="test")
+            spread(a, 30, START, END, source="police", category="misshandel", municipality=self.goteborg)
+            for crime_type in ("alla_brott", "misshandel", "bilstold"):
+                CrimeStatistic.objects.create(area=a, year=2025, crime_type=crime_type, count=1000,
+                                              theme="" if crime_type == "alla_brott" else "vald")
+        from django.core.cache import cache
+
+        cache.clear()
+        figures.sibling_comparison(self.nordost, START, END)
+        with self.assertNumQueries(len(before.captured_queries)):
+            out = figures.sibling_comparison(self.nordost, START, END)
+        self.assertEqual(len(out["tables"][0]["rows"]), 6)
