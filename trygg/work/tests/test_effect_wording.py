@@ -52,6 +52,10 @@ class WordingTestCase(SimpleTestCase):
         with translation.override("en"):
             self.assertIn("not read", wording.displacement(w, effect_significant=False).text)
             self.assertNotIn("worked", wording.displacement(w, effect_significant=True).text)
+        # the analysis core's own (English, CLI) description of the quotient claims no effect either
+        for counts in [(10, 4, 5, 5, 20, 20), (10, 4, 5, 3, 20, 20), (10, 4, 5, 7, 20, 20), (10, 4, 5, 30, 20, 20),
+                       (10, 4, 5, 0, 20, 20), (4, 10, 5, 5, 20, 20)]:
+            self.assertNotIn("worked", evaluation.wdq(*counts).text)
 
 
 class FollowupWordingTestCase(BaseTestCase):
