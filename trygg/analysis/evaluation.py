@@ -30,16 +30,18 @@ class WDQResult:
     wdq: float  # bdq / sdq
     total_net_effect: float  # crimes prevented, net: [A_b·C_a/C_b - A_a] + [B_b·C_a/C_b - B_a]
     interpretation: str  # 'diffusion_exceeds_effect', 'diffusion', 'no_change', 'displacement_less_than_effect', 'displacement_exceeds_effect', 'no_success'
-    text: str  # one English sentence for reports
+    text: str  # one English sentence describing the quotient (never whether the action worked)
 
 
+# Descriptions of the quotient only: whether the action *worked* is the rate-ratio test's to say
+# (``did_rate_ratio``), so no sentence here claims it (the pages word both with trygg.picture.wording).
 _TEXT = {
-    "no_success": "The action area did not improve relative to the control area; the WDQ is not interpretable.",
-    "diffusion_exceeds_effect": "Diffusion of benefits to the buffer is greater than the direct effect: the action worked and spread.",
-    "diffusion": "The action worked and benefits diffused into the buffer zone.",
-    "no_change": "The action worked, with no displacement or diffusion into the buffer zone.",
-    "displacement_less_than_effect": "The action worked; some crime was displaced to the buffer zone, but less than was prevented (net benefit).",
-    "displacement_exceeds_effect": "Displacement to the buffer zone exceeds the direct effect: the action was counterproductive overall.",
+    "no_success": "The action area did not fall relative to the control area; the WDQ is not interpretable.",
+    "diffusion_exceeds_effect": "WDQ > 1: the buffer zone fell more than the action area did, relative to the control (diffusion of benefits); whether either fall is more than chance is for the rate-ratio test.",
+    "diffusion": "0 < WDQ <= 1: the buffer zone fell too, relative to the control (diffusion of benefits); whether the fall is more than chance is for the rate-ratio test.",
+    "no_change": "WDQ = 0: no displacement to or diffusion into the buffer zone; whether the action area's fall is more than chance is for the rate-ratio test.",
+    "displacement_less_than_effect": "-1 <= WDQ < 0: some incidents moved to the buffer zone, fewer than the action area's fall (net benefit); whether that fall is more than chance is for the rate-ratio test.",
+    "displacement_exceeds_effect": "WDQ < -1: displacement to the buffer zone exceeds the action area's fall: counterproductive overall.",
 }
 
 

@@ -1,4 +1,5 @@
-"""From which day each source's data is complete enough to compare periods and fit trends.
+"""From which day and up to which day each source's data is complete enough to compare periods,
+fit trends and publish figures.
 
 The police's public feed was archived sparsely before March 2023 (about 40 events a month
 nationally, then about 2,000), and the demo's EST reports start in August 2024. A comparison with a
@@ -9,19 +10,37 @@ Rule (data-driven, no dates typed in): count the source's incidents per calendar
 is covered from the first day of the first month whose count reaches half the median month. A
 partial first month (collection starting mid-month) therefore does not count as covered. With less
 than a year of months the median says too little, and no restriction is made (None).
+
+The end (``coverage_end(source)``) is read from the data the same way, never typed in: the last
+day with data, one day earlier when that day is clearly partial (under half the median of the 28
+days before it – told only for a source with at least ``PARTIAL_MIN_MEDIAN`` a day, as the police
+feed has), plus the empty days the source's own history shows can pass between two reports (a
+sparse source such as EST has days without a report), but never past the last day of the other
+daily sources (nothing tells that a quiet source was collected after every source had stopped).
+Brå's figures are complete up to 31 December of their latest year, the population up to its latest
+year. ``stale_sources`` lists the daily sources whose data stopped arriving (no data for more than
+``STALE_DAYS`` days before today).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from .models import ImportRun, Incident
+from trygg.areas.models import Population
+
+from .models import CrimeStatistic, ImportRun, Incident
 
 THRESHOLD = 0.5  # share of the median month
 MIN_MONTHS = 12  # months of data needed before a sparse start can be told from a quiet month
+DAILY_SOURCES = ("police", "est")
+PARTIAL_MIN_MEDIAN = 10  # a partial last day can only be told from a quiet one at this many a day
+GAP_WINDOW_DAYS = 365  # the empty runs of the last year of data are the source's normal gaps
+STALE_DAYS = 14  # no data for longer than this before today: the source stopped arriving
 
 
 def first_covered_month(months: list[dt.date], counts: list[int], threshold: float = THRESHOLD) -> dt.date | None:
@@ -50,19 +69,129 @@ def _monthly(source: str):
     return months, counts
 
 
+def last_complete_day(days: list[dt.date], counts: list[int], threshold: float = THRESHOLD
+                      ) -> tuple[dt.date | None, int]:
+    """``(last complete day, normal gap in days)`` of a daily source from its days with data
+    (ascending, counts > 0).
+
+    The last day with data counts as complete unless its count is under ``threshold`` × the median
+    of the 28 calendar days before it (zeros included) and that median is at least
+    ``PARTIAL_MIN_MEDIAN`` (a partial day, e.g. an archive cut mid-day); then the day before is the
+    last. The normal gap is the longest run of days without data between two days with data over
+    the ``GAP_WINDOW_DAYS`` before the last day.
+    """
+    if not days:
+        return None, 0
+    d = np.array(days, dtype="datetime64[D]")
+    c = np.asarray(counts, dtype=float)
+    last = d[-1]
+    window = np.zeros(28)
+    recent = (d >= last - 28) & (d < last)
+    window[(d[recent] - (last - 28)).astype(int)] = c[recent]
+    median = float(np.median(window))
+    if median >= PARTIAL_MIN_MEDIAN and c[-1] < threshold * median:
+        last = last - 1
+    inside = d[d >= d[-1] - GAP_WINDOW_DAYS]
+    gap = int(np.diff(inside).astype(int).max() - 1) if inside.size > 1 else 0
+    return last.astype(dt.date), max(gap, 0)
+
+
+def _daily(source: str):
+    rows = Incident.objects.counted().filter(source=source).order_by().values_list("date").annotate(n=Count("id"))
+    rows = sorted(rows)
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def _state_key() -> str:
+    latest_run = ImportRun.objects.aggregate(m=Max("id"))["m"] or 0
+    latest_incident = Incident.objects.aggregate(m=Max("id"))["m"] or 0
+    return f"{latest_run}:{latest_incident}"
+
+
 def coverage_start(source: str) -> dt.date | None:
     """First day from which ``source`` is complete (None: no data, or too little to tell).
 
-    Cached until the next import run of any source.
+    Cached until the next import run or new incident.
     """
-    latest_run = ImportRun.objects.aggregate(m=Max("id"))["m"] or 0
-    latest_incident = Incident.objects.filter(source=source).aggregate(m=Max("id"))["m"] or 0
-    key = f"trygg:coverage:{source}:{latest_run}:{latest_incident}"
+    key = f"trygg:coverage:start:{source}:{_state_key()}"
     value = cache.get(key, "miss")
     if value == "miss":
         value = first_covered_month(*_monthly(source))
         cache.set(key, value, 3600)
     return value
+
+
+def _ends() -> dict[str, tuple[dt.date | None, int]]:
+    """``{daily source: (last complete day, normal gap)}`` (:func:`last_complete_day`), cached until
+    the next import run or new incident."""
+    key = f"trygg:coverage:ends:{_state_key()}"
+    value = cache.get(key)
+    if value is None:
+        value = {s: last_complete_day(*_daily(s)) for s in DAILY_SOURCES}
+        cache.set(key, value, 3600)
+    return value
+
+
+def source_end(source: str) -> tuple[dt.date | None, int]:
+    """``(last complete day, normal gap in days)`` of a daily source."""
+    return _ends().get(source, (None, 0))
+
+
+def coverage_end(source: str) -> dt.date | None:
+    """Last day up to which ``source`` is complete (None: no data). Police events and EST: the last
+    complete day, extended by the source's normal gap but not past the last day of any daily source;
+    Brå: 31 December of the latest statistics year; population: 31 December of its latest year."""
+    if source == "bra":
+        year = CrimeStatistic.objects.aggregate(y=Max("year"))["y"]
+        return dt.date(year, 12, 31) if year else None
+    if source == "population":
+        year = Population.objects.aggregate(y=Max("year"))["y"]
+        return dt.date(year, 12, 31) if year else None
+    ends = _ends()
+    last, gap = ends.get(source, (None, 0))
+    if last is None:
+        return None
+    horizon = max((d for d, _gap in ends.values() if d is not None), default=last)
+    return max(last, min(last + dt.timedelta(days=gap), horizon))
+
+
+def common_end(sources, today: dt.date | None = None) -> dt.date:
+    """The last day on which every one of ``sources`` is complete, never after today (today when
+    none of them has data)."""
+    today = today or timezone.localdate()
+    ends = [e for e in (coverage_end(s) for s in sources) if e is not None]
+    return min([*ends, today])
+
+
+@dataclass(frozen=True)
+class Currency:
+    """How current one source is: complete up to ``up_to``; ``stale`` when its data stopped arriving."""
+
+    source: str
+    up_to: dt.date | None
+    last_day: dt.date | None  # the last day with (complete) data; the year's end for yearly sources
+    days_since: int | None  # days from ``last_day`` to today
+    stale: bool
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "up_to": self.up_to.isoformat() if self.up_to else None,
+                "last_day": self.last_day.isoformat() if self.last_day else None,
+                "days_since": self.days_since, "stale": self.stale}
+
+
+def currency(source: str, today: dt.date | None = None) -> Currency:
+    """:class:`Currency` of ``source`` ("police", "est", "bra" or "population") as of ``today``."""
+    today = today or timezone.localdate()
+    up_to = coverage_end(source)
+    last = source_end(source)[0] if source in DAILY_SOURCES else up_to
+    days = (today - last).days if last else None
+    stale = source in DAILY_SOURCES and days is not None and days > STALE_DAYS
+    return Currency(source, up_to, last, days, stale)
+
+
+def stale_sources(today: dt.date | None = None) -> list[Currency]:
+    """The daily sources with data whose latest day lies more than ``STALE_DAYS`` before today."""
+    return [c for c in (currency(s, today) for s in DAILY_SOURCES) if c.stale]
 
 
 def covers(source: str, start: dt.date) -> bool:
@@ -72,10 +201,10 @@ def covers(source: str, start: dt.date) -> bool:
 
 
 def covered_share(source: str, start: dt.date, end: dt.date) -> float:
-    """Share of the days ``start``–``end`` on which ``source`` is complete (1.0 without a restriction)."""
-    begin = coverage_start(source)
-    if begin is None or begin <= start:
-        return 1.0
-    if begin > end:
+    """Share of the days ``start``–``end`` on which ``source`` is complete: from its first complete
+    day (:func:`coverage_start`) up to its last (:func:`coverage_end`); 1.0 without a restriction."""
+    begin = max(coverage_start(source) or start, start)
+    finish = min(coverage_end(source) or end, end)
+    if finish < begin:
         return 0.0
-    return ((end - begin).days + 1) / ((end - start).days + 1)
+    return ((finish - begin).days + 1) / ((end - start).days + 1)

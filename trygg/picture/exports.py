@@ -8,7 +8,8 @@ import io
 from django.http import HttpResponse
 
 COLUMNS = ["kind", "source", "theme", "category", "label", "period", "count", "rate", "comparison_count",
-           "comparison_rate", "ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction"]
+           "comparison_rate", "ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction",
+           "data_up_to", "incomplete", "synthetic"]
 
 
 def table(fig) -> list[list]:
@@ -24,6 +25,10 @@ def header_lines(fig) -> list[list]:
         ["theme", fig.theme or "all"],
         ["population", fig.population, fig.population_year],
         *[["source", s["source"], s["latest_import"]] for s in fig.sources],
+        *[["data up to", c["source"], c["up_to"], "stale" if c["stale"] else ""] for c in fig.currency],
+        *[["incomplete", s, f"data up to {day}: not tested"] for s, day in fig.incomplete.items()],
+        *([["synthetic", fig.synthetic_count, "synthetic demo rows, not real observations"]]
+          if fig.synthetic_count else []),
     ]
 
 

@@ -29,11 +29,12 @@ from trygg.incidents import coverage
 from trygg.incidents.bra import ALL_CRIMES, crime_type_label
 from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
 
-from . import queries
+from . import queries, wording
 
 SOURCES = ("police", "est")
 SOURCE_LABELS = {"police": _("Police events"), "est": _("EST reports"), "bra": _("Reported crimes (Brå)"),
-                 "all": _("All sources")}
+                 "all": _("All sources"), "population": _("Population")}
+CURRENCY_SOURCES = ("police", "est", "bra", "population")  # every source a figure can rest on
 COMPARES = ("previous", "last-year")
 RATE_PER = 1000.0
 FDR_Q = 0.05
@@ -60,6 +61,14 @@ class FigureRow:
     direction: str  # "up", "down" or ""
     period: str  # the period the row counts (Brå: the statistics year)
     comparable: bool = True  # False when a source was not yet collected in the comparison period
+    data_up_to: str | None = None  # the last day the row's source(s) are complete (ISO date)
+    incomplete: bool = False  # the period runs past that day: the count is partial and not tested
+    synthetic: int = 0  # how many of ``count`` are synthetic demo rows (not real observations)
+
+    @property
+    def statement(self):
+        """The row's change in words (``wording.describe_row``): "more"/"fewer" only when flagged."""
+        return wording.describe_row(self)
 
 
 @dataclass
@@ -80,6 +89,10 @@ class PictureFigures:
     sources: list[dict] = field(default_factory=list)
     # sources not yet collected when the comparison period started: {source: first covered day}
     not_comparable: dict[str, str] = field(default_factory=dict)
+    # how current every source is ("data up to", :func:`source_currency`)
+    currency: list[dict] = field(default_factory=list)
+    # sources whose data end before the period does: {source: last complete day}
+    incomplete: dict[str, str] = field(default_factory=dict)
 
     @property
     def theme_label(self) -> str:
@@ -88,6 +101,21 @@ class PictureFigures:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def incomplete_labels(self) -> list[tuple[str, str]]:
+        """(source label, last complete day) of the sources the period runs past."""
+        return [(str(SOURCE_LABELS[s]), day) for s, day in self.incomplete.items()]
+
+    @property
+    def stale(self) -> list[dict]:
+        """The sources whose data stopped arriving (no data for more than ``coverage.STALE_DAYS``)."""
+        return [c for c in self.currency if c["stale"]]
+
+    @property
+    def synthetic_count(self) -> int:
+        t = self.total("all")
+        return t.synthetic if t else 0
 
     @property
     def not_comparable_labels(self) -> list[tuple[str, str]]:
@@ -103,6 +131,15 @@ class PictureFigures:
     def theme_rows(self) -> list[FigureRow]:
         """The all-sources row of every theme, the headline of the page."""
         return self.rows_of("theme", "all")
+
+    @property
+    def theme_table(self) -> list[tuple[FigureRow, dict[str, int]]]:
+        """Each theme's all-sources row with the sources side by side: ``(row, {source: count})``."""
+        parts: dict[str, dict[str, int]] = {}
+        for r in self.rows_of("theme"):
+            if r.source in SOURCES:
+                parts.setdefault(r.theme, {s: 0 for s in SOURCES})[r.source] = r.count
+        return [(r, parts.get(r.theme, {s: 0 for s in SOURCES})) for r in self.theme_rows()]
 
     def flagged(self) -> list[FigureRow]:
         return [r for r in self.rows if r.significant]
@@ -136,10 +173,24 @@ def comparison_period(start: dt.date, end: dt.date, compare: str) -> periods.Per
     return periods.previous(p) if compare == "previous" else periods.same_period_last_year(p)
 
 
-def incident_counts(area, start, end, *, theme=None, category=None, sources=None) -> int:
+def incident_counts(area, start, end, *, theme=None, category=None, sources=None, synthetic=None) -> int:
     """Number of incidents within ``area`` (any level, sub-areas included) from ``start`` to ``end``
-    inclusive, optionally of one theme, one category and/or some sources ("police", "est")."""
-    return queries.incidents_in(area, start, end, theme=theme, category=category, sources=sources).count()
+    inclusive, optionally of one theme, one category and/or some sources ("police", "est"), and
+    only real (``synthetic=False``) or only synthetic demo rows (``synthetic=True``)."""
+    return queries.incidents_in(area, start, end, theme=theme, category=category, sources=sources,
+                                synthetic=synthetic).count()
+
+
+def source_currency(today: dt.date | None = None) -> list[dict]:
+    """How current each source is (``trygg.incidents.coverage.currency``): ``[{source, label,
+    up_to, last_day, days_since, stale}]`` for the sources with data – the "data up to" line of
+    every page, export, CLI output and report."""
+    out = []
+    for source in CURRENCY_SOURCES:
+        c = coverage.currency(source, today)
+        if c.up_to is not None:
+            out.append({**c.as_dict(), "label": str(SOURCE_LABELS[source])})
+    return out
 
 
 def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous", theme: str | None = None,
@@ -155,7 +206,10 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     and ``direction`` flag only changes that survive the FDR control at q = 0.05.
     A source that was not yet collected when the comparison period started
     (``trygg.incidents.coverage``) gets no ratio, test or flag (``comparable=False``), nor do the
-    all-source rows it contributes to; such rows stay out of the FDR family.
+    all-source rows it contributes to; such rows stay out of the FDR family. The same holds for a
+    source whose data end before ``end`` (``coverage.coverage_end``): its rows are marked
+    ``incomplete`` and never tested. Every row says up to which day its source is complete
+    (``data_up_to``) and how many of its incidents are synthetic demo rows (``synthetic``).
     ``user`` is accepted for symmetry with the page; the figures are aggregates any viewer may see.
     """
     cmp = comparison_period(start, end, compare)
@@ -164,7 +218,12 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         begin = coverage.coverage_start(source)
         if begin is not None and cmp.start < begin:
             late[source] = begin.isoformat()
+    currency = source_currency()
+    up_to = {c["source"]: c["up_to"] for c in currency}
+    incomplete = {s: up_to[s] for s in SOURCES if up_to.get(s) and end.isoformat() > up_to[s]}
+    daily_up_to = min((up_to[s] for s in SOURCES if up_to.get(s)), default=None)
     cur = queries.counts_by_source_category(area, start, end, theme=theme)
+    syn = queries.synthetic_by_source_category(area, start, end, theme=theme)
     ref = queries.counts_by_source_category(area, cmp.start, cmp.end, theme=theme)
     pop_arr, year_arr = queries.population_of([area], end.year)
     population = int(pop_arr[0]) or None
@@ -172,26 +231,31 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     t1, t0 = float((end - start).days + 1), float(cmp.days)
     period_label = f"{start.isoformat()}–{end.isoformat()}"
 
-    specs = []  # (kind, source, theme, category, label, c1, c0, t1, t0, period)
+    specs = []  # (kind, source, theme, category, label, c1, c0, t1, t0, period, synthetic count)
     keys = sorted(set(cur) | set(ref), key=lambda k: (SOURCES.index(k[0]) if k[0] in SOURCES else 9, k[1]))
     theme_sums: dict[tuple[str, str], list[int]] = {}
     for source, category in keys:
         c1, c0 = cur.get((source, category), 0), ref.get((source, category), 0)
+        n_syn = syn.get((source, category), 0)
         th = theme_of(category)
-        specs.append(("category", source, th, category, category_label(category), c1, c0, t1, t0, period_label))
+        specs.append(("category", source, th, category, category_label(category), c1, c0, t1, t0, period_label,
+                      n_syn))
         for key in ((source, th), ("all", th)):
-            s = theme_sums.setdefault(key, [0, 0])
+            s = theme_sums.setdefault(key, [0, 0, 0])
             s[0] += c1
             s[1] += c0
+            s[2] += n_syn
     for th in THEMES:
         for source in (*SOURCES, "all"):
             if (source, th) in theme_sums:
-                c1, c0 = theme_sums[(source, th)]
-                specs.append(("theme", source, th, "", theme_label(th), c1, c0, t1, t0, period_label))
+                c1, c0, n_syn = theme_sums[(source, th)]
+                specs.append(("theme", source, th, "", theme_label(th), c1, c0, t1, t0, period_label, n_syn))
     for source in (*SOURCES, "all"):
         c1 = sum(v for (s, _c), v in cur.items() if source in ("all", s))
         c0 = sum(v for (s, _c), v in ref.items() if source in ("all", s))
-        specs.append(("total", source, theme or "", "", str(SOURCE_LABELS[source]), c1, c0, t1, t0, period_label))
+        n_syn = sum(v for (s, _c), v in syn.items() if source in ("all", s))
+        specs.append(("total", source, theme or "", "", str(SOURCE_LABELS[source]), c1, c0, t1, t0, period_label,
+                      n_syn))
 
     bra_year = queries.latest_crime_statistic_year(area, end.year)
     if bra_year:
@@ -201,12 +265,12 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         for crime_type in sorted(set(now) | set(before), key=lambda c: (c != ALL_CRIMES, c)):
             specs.append(("category", "bra", themes_of_type.get(crime_type, ""), crime_type,
                           crime_type_label(crime_type), now.get(crime_type, 0), before.get(crime_type, 0),
-                          1.0, 1.0, str(bra_year)))
+                          1.0, 1.0, str(bra_year), 0))
         # the total is Brå's "all crimes" where it is there: the other types are parts of it
         total_now = now[ALL_CRIMES] if ALL_CRIMES in now else sum(now.values())
         total_before = before[ALL_CRIMES] if ALL_CRIMES in before else sum(before.values())
         specs.append(("total", "bra", theme or "", "", str(SOURCE_LABELS["bra"]), total_now,
-                      total_before, 1.0, 1.0, str(bra_year)))
+                      total_before, 1.0, 1.0, str(bra_year), 0))
 
     rows = []
     if specs:
@@ -214,7 +278,8 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         c0 = np.array([s[6] for s in specs], dtype=float)
         tt1 = np.array([s[7] for s in specs])
         tt0 = np.array([s[8] for s in specs])
-        ok = np.array([(s[1] not in late) and not (s[1] == "all" and late) for s in specs])
+        cut = np.array([(s[1] in incomplete) or (s[1] == "all" and bool(incomplete)) for s in specs])
+        ok = np.array([(s[1] not in late) and not (s[1] == "all" and late) for s in specs]) & ~cut
         flags = _flags_where(ok, c1, c0, tt1, tt0)
         r1 = rates.rate(c1, population or 0, per=RATE_PER)
         r0 = rates.rate(c0, population or 0, per=RATE_PER)
@@ -225,12 +290,14 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
                 ratio=_f(flags.ratio[i]), ci_low=_f(flags.ci_low[i]), ci_high=_f(flags.ci_high[i]),
                 p_value=_f(flags.p_value[i]), p_adj=_f(flags.p_adj[i]), significant=bool(flags.significant[i]),
                 direction=str(flags.direction[i]), period=s[9], comparable=bool(ok[i]),
+                data_up_to=(f"{s[9]}-12-31" if s[1] == "bra" else daily_up_to if s[1] == "all" else up_to.get(s[1])),
+                incomplete=bool(cut[i]), synthetic=int(s[10]),
             ))
     return PictureFigures(
         area_code=area.code, area_name=area.name, area_level=area.level, start=start, end=end, compare=compare,
         comparison_start=cmp.start, comparison_end=cmp.end, theme=theme or None, population=population,
         population_year=population_year, bra_year=bra_year, rows=rows, sources=queries.data_sources(),
-        not_comparable=late,
+        not_comparable=late, currency=currency, incomplete=incomplete,
     )
 
 
@@ -250,15 +317,26 @@ def _flags_where(ok: np.ndarray, c1, c0, t1, t0):
 
 def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=None, sources=None) -> dict:
     """Counts per ISO week or calendar month from ``start`` to ``end``, every bucket present (zeros
-    included), per source. Returns ``{"bucket", "labels": [...], "series": {source: [counts]}}``.
+    included), per source. A bucket whose calendar week or month ends after the day up to which its
+    source is complete (``coverage.coverage_end``) is ``None`` – a gap, not a fall to zero (nor a
+    partial last month that looks like a fall); so is a bucket that ends before the source's first
+    complete day (``coverage.coverage_start``). Returns ``{"bucket",
+    "labels": [...], "series": {source: [counts]}, "up_to": {source: ISO date}}``.
     Bucketing with ``trygg.analysis.periods.bucket_index``."""
     if bucket not in ("week", "month"):
         raise ValueError("bucket must be 'week' or 'month'")
     all_days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
     keys_all, labels = periods.bucket_index(all_days, bucket)
     uniq = np.unique(keys_all)
+    # the calendar end of each bucket (the end of its ISO week or month, even past ``end``)
+    firsts = all_days[np.r_[0, np.flatnonzero(np.diff(keys_all)) + 1]] if all_days.size else all_days
+    if bucket == "month":
+        bucket_last_day = (firsts.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    else:
+        weekday = (firsts.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-05 was a Monday
+        bucket_last_day = firsts + (6 - weekday)
     dates, srcs, per_day = queries.daily_counts(area, start, end, theme=theme, sources=sources)
-    series = {}
+    series, up_to = {}, {}
     for source in (sources or SOURCES):
         mine = srcs == source
         counts = np.zeros(uniq.size, dtype=np.int64)
@@ -266,12 +344,19 @@ def time_series(area, start: dt.date, end: dt.date, bucket: str = "week", theme=
             keys, _ = periods.bucket_index(dates[mine], bucket)
             counts = np.bincount(np.searchsorted(uniq, keys), weights=per_day[mine],
                                  minlength=uniq.size).astype(np.int64)
-        series[source] = counts.tolist()
-    return {"bucket": bucket, "labels": [str(x) for x in labels], "series": series}
+        values: list = counts.tolist()
+        last, begin = coverage.coverage_end(source), coverage.coverage_start(source)
+        if last is not None:
+            up_to[source] = last.isoformat()
+            values = [None if day > np.datetime64(last) else v for v, day in zip(values, bucket_last_day, strict=True)]
+        if begin is not None:  # before the source was collected: a gap too, not zeros
+            values = [None if day < np.datetime64(begin) else v for v, day in zip(values, bucket_last_day, strict=True)]
+        series[source] = values
+    return {"bucket": bucket, "labels": [str(x) for x in labels], "series": series, "up_to": up_to}
 
 
-def _rate_rows(areas, counts, year, per=RATE_PER):
-    pop, pop_years = queries.population_of(areas, year)
+def _rate_rows(areas, counts, year, per=RATE_PER, population=None):
+    pop, pop_years = population if population is not None else queries.population_of(areas, year)
     r = rates.rate(counts, pop, per=per)
     lo, hi = rates.rate_ci(counts, pop, per=per)
     return pop, pop_years, r, lo, hi
@@ -293,42 +378,135 @@ def comparable_siblings(area, parent) -> list:
     return list(children.filter(near).order_by("code"))
 
 
+RANKED_SOURCES = ("police", "est", "bra")
+COLLECTION_SLACK_DAYS = 31  # an area still collects a source when its latest report is this close to the end
+
+
 def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=None) -> dict:
     """Rates per 1,000 inhabitants (exact Garwood CIs) of ``area`` and its siblings (same parent),
     ranked highest first with rank intervals (Goldstein & Spiegelhalter), plus reference rows for the
-    parent and the municipality. Municipalities are compared on police events only (the one
+    parent and the municipality – ONE RANKING PER SOURCE, never on a sum of sources whose coverage
+    differs between the areas:
+
+    * police events: every sibling (a nationwide source), over the period cut at the day the feed
+      is complete up to (``coverage.coverage_end``);
+    * EST reports: only the siblings that collect EST over the whole period (their first report on
+      or before ``start``, their latest within ``COLLECTION_SLACK_DAYS`` of the end); the others are
+      listed in ``excluded``;
+    * Brå reported crimes: one ranking per crime type, on the latest statistics year ≤ ``end``'s
+      year, among the siblings with Brå figures for that year (population of that year).
+
+    Synthetic demo rows are never mixed with real ones: a source ranks its real rows when any
+    sibling has real ones (areas with synthetic rows only are excluded), otherwise its synthetic rows,
+    and the table says so (``synthetic``). Municipalities are compared on police events only (the one
     nationwide source) unless ``sources`` says otherwise, and only with the municipalities of their
     county and the metropolitan three (:func:`comparable_siblings`).
-    Returns ``{"rows": [{code, name, count, population, rate, ci_low, ci_high, rank, rank_best,
-    rank_worst, is_self}], "references": [...same keys...], "sources": [...]}``."""
-    if sources is None and area.level in ("municipality", "country"):
-        sources = ["police"]
+
+    Returns ``{"tables": [{source, crime_type, label, start, end, year, synthetic, incomplete,
+    rows: [{code, name, count, population, rate, ci_low, ci_high, rank, rank_best, rank_worst,
+    is_self}], references: [...same keys...], excluded: [names]}], "sources": [...], and, for the
+    first table (police events where ranked), "rows", "references" and "source"}``."""
+    if sources is None:
+        sources = ["police"] if area.level in ("municipality", "country") else list(RANKED_SOURCES)
     parent = area.parent
-    out = {"rows": [], "references": [], "sources": list(sources or SOURCES)}
+    out = {"tables": [], "rows": [], "references": [], "sources": list(sources), "source": None}
     if parent is None:
         return out
     siblings = comparable_siblings(area, parent)
-    counts = queries.counts_by_child(parent, siblings, start, end, theme=theme, sources=sources)
-    pop, _years, r, lo, hi = _rate_rows(siblings, counts, end.year)
-    rank, best, worst = comparison.rank_with_ci(r, lo, hi)
-    for i, s in enumerate(siblings):
-        out["rows"].append({
-            "code": s.code, "name": s.name, "count": int(counts[i]), "population": int(pop[i]),
-            "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i]), "rank": int(rank[i]),
-            "rank_best": int(best[i]), "rank_worst": int(worst[i]), "is_self": s.pk == area.pk,
-        })
-    out["rows"].sort(key=lambda row: row["rank"])
     refs = [parent]
     city = queries.municipality_of(area)
     if city is not None and city.pk not in (parent.pk, area.pk):
         refs.append(city)
-    ref_counts = np.array([incident_counts(a, start, end, theme=theme, sources=sources) for a in refs])
-    pop, _years, r, lo, hi = _rate_rows(refs, ref_counts, end.year)
-    for i, a in enumerate(refs):
-        out["references"].append({
-            "code": a.code, "name": a.name, "count": int(ref_counts[i]), "population": int(pop[i]),
-            "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i]),
-        })
+    for source in sources:
+        if source == "bra":
+            out["tables"].extend(_bra_rankings(area, parent, siblings, refs, end, theme))
+        elif source in SOURCES:
+            table = _incident_ranking(area, parent, siblings, refs, start, end, theme, source)
+            if table is not None:
+                out["tables"].append(table)
+        else:
+            raise ValueError(f"unknown source {source!r}; rank one of {', '.join(RANKED_SOURCES)}")
+    if out["tables"]:
+        first = out["tables"][0]
+        out.update(rows=first["rows"], references=first["references"], source=first["source"])
+    return out
+
+
+def _ranked_rows(area, members, counts, year, population=None) -> list[dict]:
+    pop, _years, r, lo, hi = _rate_rows(members, counts, year, population=population)
+    rank, best, worst = comparison.rank_with_ci(r, lo, hi)
+    rows = [{"code": s.code, "name": s.name, "count": int(counts[i]), "population": int(pop[i]),
+             "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i]), "rank": int(rank[i]),
+             "rank_best": int(best[i]), "rank_worst": int(worst[i]), "is_self": s.pk == area.pk}
+            for i, s in enumerate(members)]
+    return sorted(rows, key=lambda row: row["rank"])
+
+
+def _reference_rows(refs, counts, year, population=None) -> list[dict]:
+    pop, _years, r, lo, hi = _rate_rows(refs, np.asarray(counts, dtype=float), year, population=population)
+    return [{"code": a.code, "name": a.name, "count": int(counts[i]), "population": int(pop[i]),
+             "rate": _f(r[i]), "ci_low": _f(lo[i]), "ci_high": _f(hi[i])} for i, a in enumerate(refs)]
+
+
+def _incident_ranking(area, parent, siblings, refs, start, end, theme, source) -> dict | None:
+    """One source's ranking of the siblings (see :func:`sibling_comparison`)."""
+    up_to = coverage.coverage_end(source)
+    if up_to is None:
+        return None  # no data of this source anywhere
+    cut = min(end, up_to)
+    table = {"source": source, "crime_type": "", "label": str(SOURCE_LABELS[source]), "start": start.isoformat(),
+             "end": cut.isoformat(), "year": None, "synthetic": False, "incomplete": cut < end, "detail": False,
+             "rows": [], "references": [], "excluded": []}
+    if cut < start:
+        return table
+    real, syn = queries.counts_by_child_split(parent, siblings, start, cut, theme=theme, source=source)
+    use_synthetic = not real.any() and syn.any()
+    counts = syn if use_synthetic else real
+    table["synthetic"] = bool(use_synthetic)
+    keep = np.ones(len(siblings), dtype=bool)
+    if source != "police":  # a nationwide feed covers every area; other sources only where collected
+        first, last = queries.collection_span_by_child(parent, siblings, source=source, synthetic=bool(use_synthetic))
+        slack = cut - dt.timedelta(days=COLLECTION_SLACK_DAYS)
+        keep = np.array([f is not None and f <= start and lst >= slack for f, lst in zip(first, last, strict=True)],
+                        dtype=bool)
+    if not use_synthetic and syn.any():
+        keep &= ~((real == 0) & (syn > 0))  # synthetic-only areas are not ranked against real data
+    members = [s for s, k in zip(siblings, keep, strict=True) if k]
+    table["excluded"] = [s.name for s, k in zip(siblings, keep, strict=True) if not k]
+    if len(members) < 2 or not any(s.pk == area.pk for s in members):
+        table["rows"] = []
+        return table
+    table["rows"] = _ranked_rows(area, members, counts[keep], cut.year)
+    ref_counts = [incident_counts(a, start, cut, theme=theme, sources=[source], synthetic=bool(use_synthetic))
+                  for a in refs]
+    table["references"] = _reference_rows(refs, ref_counts, cut.year)
+    return table
+
+
+def _bra_rankings(area, parent, siblings, refs, end, theme) -> list[dict]:
+    """One ranking per Brå crime type (see :func:`sibling_comparison`)."""
+    year = queries.latest_crime_statistic_year_below(parent, end.year)
+    if year is None:
+        return []
+    by_type = queries.crime_statistics_by_child(parent, siblings, year, theme=theme)
+    ref_stats = [queries.crime_statistics(a, year, theme=theme) for a in refs] if by_type else []
+    # one population query for the siblings and one for the references, for every crime type
+    sib_pop, sib_years = queries.population_of(siblings, year) if by_type else (None, None)
+    ref_pop = queries.population_of(refs, year) if by_type else None
+    out = []
+    for crime_type in sorted(by_type, key=lambda c: (c != ALL_CRIMES, c)):
+        counts = by_type[crime_type]
+        keep = counts >= 0
+        members = [s for s, k in zip(siblings, keep, strict=True) if k]
+        if len(members) < 2 or not any(s.pk == area.pk for s in members):
+            continue
+        ref_counts = [stats.get(crime_type, 0) for stats in ref_stats]
+        out.append({"source": "bra", "crime_type": crime_type, "label": f"{SOURCE_LABELS['bra']}: "
+                    f"{crime_type_label(crime_type)}", "start": f"{year}-01-01", "end": f"{year}-12-31",
+                    "year": year, "synthetic": False, "incomplete": False, "detail": crime_type != ALL_CRIMES,
+                    "rows": _ranked_rows(area, members, counts[keep], year, (sib_pop[keep], sib_years[keep])),
+                    "references": _reference_rows(refs, ref_counts, year, ref_pop),
+                    "excluded": [s.name for s, k in zip(siblings, keep, strict=True) if not k]})
     return out
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from trygg.incidents.categories import THEMES
 
 from . import queries
-from .figures import COMPARES
+from .figures import COMPARES, SOURCES
 
 DEFAULT_DAYS = 28  # the CompStat window
 MAX_DAYS = 5 * 366 + 1
@@ -45,11 +45,14 @@ def parse_date(value: str, name: str) -> dt.date:
         raise BadChoice(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": name, "value": value}) from None
 
 
-def default_end(area) -> dt.date:
-    """The latest day with data in the area (never after today), else today."""
-    today = timezone.localdate()
-    latest = queries.latest_incident_date(area)
-    return min(latest, today) if latest else today
+def default_end(area, sources=None) -> dt.date:
+    """The last day on which every source shown for the area is complete (``coverage.common_end``
+    over the incident sources with data in the area, or ``sources``), never after today; today when
+    the area has no data. A default period thus never runs past the data."""
+    from trygg.incidents import coverage
+
+    shown = [s for s in SOURCES if s in (set(sources) if sources else queries.sources_within(area))]
+    return coverage.common_end(shown, timezone.localdate())
 
 
 def parse_choice(data, area) -> Choice:

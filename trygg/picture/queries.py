@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 
 from trygg.areas.models import Area, Population
 from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
@@ -25,10 +25,12 @@ def counted(start: dt.date | None = None, end: dt.date | None = None):
     return qs
 
 
-def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None):
+def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None):
     """Incidents that count (:func:`counted`), within ``area`` (any level) between ``start`` and
-    ``end`` (inclusive)."""
+    ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows."""
     qs = counted(start, end).within(area)
+    if synthetic is not None:
+        qs = qs.filter(synthetic=bool(synthetic))
     if theme:
         qs = qs.filter(theme=theme)
     if category:
@@ -48,6 +50,61 @@ def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> 
     rows = (incidents_in(area, start, end, theme=theme, sources=sources)
             .order_by().values_list("source", "category").annotate(n=Count("id")))
     return {(s, c): n for s, c, n in rows}
+
+
+def synthetic_by_source_category(area, start, end, *, theme=None) -> dict[tuple[str, str], int]:
+    """``{(source, category): count}`` of the synthetic demo rows only (one GROUP BY; empty on real data)."""
+    rows = (incidents_in(area, start, end, theme=theme, synthetic=True)
+            .order_by().values_list("source", "category").annotate(n=Count("id")))
+    return {(s, c): n for s, c, n in rows}
+
+
+def child_index(parent, children, paths) -> np.ndarray:
+    """For each ``area_path`` in ``paths``: the index of the child of ``parent`` it lies in (-1: none)."""
+    index = {c.path: i for i, c in enumerate(children)}
+    depth = parent.path.count("/")  # "/SE/1480/" has 3 → a child path has one more segment
+    out = np.full(len(paths), -1, dtype=np.int64)
+    for k, path in enumerate(paths):
+        parts = path.split("/")
+        if len(parts) > depth + 1:
+            out[k] = index.get("/".join(parts[: depth + 1]) + "/", -1)
+    return out
+
+
+def counts_by_child_split(parent, children, start, end, *, theme=None, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(real, synthetic)`` counts of one source per child of ``parent`` in one GROUP BY."""
+    rows = list(incidents_in(parent, start, end, theme=theme, sources=[source]).order_by().values_list("area_path")
+                .annotate(n=Count("id"), syn=Count("id", filter=Q(synthetic=True))))
+    real = np.zeros(len(children), dtype=np.int64)
+    syn = np.zeros(len(children), dtype=np.int64)
+    if rows:
+        idx = child_index(parent, children, [r[0] for r in rows])
+        ok = idx >= 0
+        n = np.array([r[1] for r in rows], dtype=np.int64)
+        sy = np.array([r[2] for r in rows], dtype=np.int64)
+        np.add.at(real, idx[ok], (n - sy)[ok])
+        np.add.at(syn, idx[ok], sy[ok])
+    return real, syn
+
+
+def collection_span_by_child(parent, children, *, source: str, synthetic: bool) -> tuple[list, list]:
+    """``(first day, last day)`` per child with any incident of ``source`` (real or synthetic rows),
+    over all time (None where the child has none): from when to when an area collected the source."""
+    rows = list(counted().within(parent).filter(source=source, synthetic=synthetic).order_by()
+                .values_list("area_path").annotate(first=Min("date"), last=Max("date")))
+    first: list = [None] * len(children)
+    last: list = [None] * len(children)
+    idx = child_index(parent, children, [r[0] for r in rows]) if rows else []
+    for i, (_path, f, lst) in zip(idx, rows, strict=True):
+        if i >= 0:
+            first[i] = f if first[i] is None else min(first[i], f)
+            last[i] = lst if last[i] is None else max(last[i], lst)
+    return first, last
+
+
+def sources_within(area) -> set[str]:
+    """The incident sources with any data in ``area``."""
+    return set(counted().within(area).order_by().values_list("source", flat=True).distinct())
 
 
 def counts_by_path(parent, start, end, *, theme=None, sources=None) -> dict[str, int]:
@@ -129,6 +186,36 @@ def crime_statistics(area, year: int, *, theme=None) -> dict[str, int]:
     if not own.exists():
         own = qs.filter(area__path__startswith=area.path)
     return dict(own.order_by().values_list("crime_type").annotate(n=Sum("count")))
+
+
+def crime_statistics_by_child(parent, children, year: int, *, theme=None) -> dict[str, np.ndarray]:
+    """Brå reported crimes of ``year`` per child of ``parent``: ``{crime_type: counts aligned with
+    children}``, each child's own rows or the sum of the rows below it (one query); a child with no
+    row for the year gets -1 (not collected)."""
+    qs = CrimeStatistic.objects.filter(year=year, area__path__startswith=parent.path)
+    if theme:
+        qs = qs.filter(theme=theme)
+    rows = list(qs.order_by().values_list("area__path", "crime_type").annotate(n=Sum("count")))
+    out: dict[str, np.ndarray] = {}
+    if not rows:
+        return out
+    idx = child_index(parent, children, [r[0] for r in rows])
+    own = {c.path for c in children}
+    has_own = {(r[0], r[1]) for r in rows if r[0] in own}
+    for i, (path, crime_type, n) in zip(idx, rows, strict=True):
+        if i < 0:
+            continue
+        if path not in own and (children[i].path, crime_type) in has_own:
+            continue  # the child's own figure already holds the areas below it
+        arr = out.setdefault(crime_type, np.full(len(children), -1, dtype=np.int64))
+        arr[i] = n if arr[i] < 0 else arr[i] + n
+    return out
+
+
+def latest_crime_statistic_year_below(parent, up_to: int) -> int | None:
+    """The latest Brå year ≤ ``up_to`` with figures below ``parent``."""
+    qs = CrimeStatistic.objects.filter(area__path__startswith=parent.path, year__lte=up_to).exclude(area=parent)
+    return qs.aggregate(y=Max("year"))["y"]
 
 
 def crime_statistic_themes(area, year: int) -> dict[str, str]:

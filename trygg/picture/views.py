@@ -23,7 +23,7 @@ from trygg.reports.conference_theme import current_conference_theme
 from . import exports, figures, queries
 from .forms import ExportForm, SnapshotForm
 from .models import ExportLog, Snapshot
-from .params import BadChoice, Choice, parse_choice
+from .params import BadChoice, Choice, default_end, parse_choice
 from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
@@ -224,13 +224,13 @@ PUBLIC_LEVELS = (Level.STADSOMRADE, Level.MUNICIPALITY)
 
 @access(Capability.PUBLIC, area_kwarg="code")
 def public(request, code):
-    """Residents' page: aggregated figures per theme for the last 12 months, small counts shown as
-    1–4, no incident lists and no free text; the area's citizen promises when the work app has them."""
+    """Residents' page: aggregated figures per theme for the 12 months up to the last day the data
+    are complete (``params.default_end``), small counts shown as 1–4, no incident lists and no free
+    text; the area's citizen promises when the work app has them."""
     area = request.area
     if area.level not in PUBLIC_LEVELS:
         raise Http404
-    end = queries.latest_incident_date(area) or dt.date.today()
-    end = min(end, dt.date.today())
+    end = default_end(area)  # the last day every source shown is complete, never today by default
     start = end - dt.timedelta(days=364)
     fig = figures.compute_picture(area, start, end, "last-year")
     theme_rows = fig.theme_rows()
@@ -242,8 +242,8 @@ def public(request, code):
         small = hidden or r.comparison_count < figures.SMALL_COUNT
         rows.append({"label": r.label, "count": count,
                      "comparison_count": figures.public_count(r.comparison_count),
-                     "rate": None if hidden else r.rate,
-                     "direction": "suppressed" if small else r.direction})
+                     "rate": None if hidden else r.rate, "synthetic": r.synthetic > 0,
+                     "direction": "incomplete" if r.incomplete else "suppressed" if small else r.direction})
     total = fig.total("all")
     from django.template import TemplateDoesNotExist
     from django.template.loader import select_template

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, evaluation
-from trygg.picture import figures, queries
+from trygg.picture import figures, wording
+from trygg.picture.params import default_end
 
 from .models import Action, Goal
 
@@ -22,10 +23,11 @@ def _sources(code: str):
     return None if code in ("", "all") else (code,)
 
 
-def _as_of(area, limit: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+def _as_of(area, limit: dt.date | None = None, today: dt.date | None = None, sources=None) -> dt.date:
+    """The last day of data a follow-up may use: the last day every source it counts is complete
+    (``params.default_end``), never after ``today`` nor ``limit``."""
     today = today or dt.date.today()
-    latest = queries.latest_incident_date(area) or today
-    d = min(today, latest)
+    d = min(today, default_end(area, sources))
     return min(d, limit) if limit else d
 
 
@@ -49,9 +51,17 @@ class GoalStatus:
     reached: bool | None
     direction: str  # "towards", "away", "" (no clear change)
 
+    wants_down: bool = True
+
     @property
     def change_pct(self) -> float | None:
         return None if self.ratio is None else (self.ratio - 1) * 100
+
+    @property
+    def statement(self) -> wording.Statement:
+        """The sentence about the change since the baseline (``wording.describe``, kind "goal")."""
+        return wording.describe(self.ratio, self.ci_low, self.ci_high, self.p_value, kind="goal",
+                                wants_down=self.wants_down)
 
 
 def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
@@ -61,22 +71,22 @@ def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
     days = (goal.baseline_end - goal.baseline_start).days + 1
     baseline = indicator_count(goal, goal.baseline_start, goal.baseline_end)
     target = baseline * (1 + goal.target_change_pct / 100)
-    end = _as_of(goal.area, goal.target_date, today)
+    end = _as_of(goal.area, goal.target_date, today, _sources(goal.sources))
+    wants_down = goal.target_change_pct < 0
     if end <= goal.baseline_end:
-        return GoalStatus(baseline, days, target, None, None, None, None, None, None, None, None, "")
+        return GoalStatus(baseline, days, target, None, None, None, None, None, None, None, None, "", wants_down)
     start = max(end - dt.timedelta(days=days - 1), goal.baseline_end + dt.timedelta(days=1))
     cur_days = (end - start).days + 1
     current = indicator_count(goal, start, end)
     r = change.poisson_ratio_test(current, baseline, cur_days, days)
     ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
     scaled = current * days / cur_days  # current pace over a baseline-length window
-    wants_down = goal.target_change_pct < 0
     reached = scaled <= target if wants_down else scaled >= target
     direction = ""
-    if p < 0.05 and ratio == ratio:
+    if p < wording.ALPHA and ratio == ratio:
         direction = "towards" if (ratio < 1) == wants_down else "away"
     return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi, p,
-                      reached, direction)
+                      reached, direction, wants_down)
 
 
 @dataclass
@@ -96,6 +106,20 @@ class Effect:
     rr_p: float | None = None
     wdq: evaluation.WDQResult | None = None
 
+    @property
+    def significant(self) -> bool:
+        """The difference-in-differences test says the change is more than chance (p < ALPHA)."""
+        return self.rr_p is not None and self.rr_p < wording.ALPHA
+
+    @property
+    def statement(self) -> wording.Statement:
+        """"Worked" only when the test says so; else "no change that can be told from chance" with the CI."""
+        return wording.describe(self.rr, self.rr_low, self.rr_high, self.rr_p, kind="effect")
+
+    @property
+    def displacement_statement(self) -> wording.Statement:
+        return wording.displacement(self.wdq, self.significant)
+
 
 def comparison_areas(area):
     """(buffer parent, control parent): the buffer is the rest of the area's parent; the control is
@@ -111,7 +135,9 @@ def comparison_areas(area):
 
 def action_effect(action: Action, today: dt.date | None = None) -> Effect:
     """Before/after of the action area against a comparison area, with the buffer for displacement:
-    DiD rate ratio with CI (``evaluation.did_rate_ratio``) and WDQ (``evaluation.wdq``)."""
+    DiD rate ratio with CI (``evaluation.did_rate_ratio``) and WDQ (``evaluation.wdq``). The after
+    period ends at the last day every source is complete (:func:`_as_of`); the sentences come from
+    ``trygg.picture.wording`` (``Effect.statement``)."""
     if not action.start:
         return Effect(False, _("The action has no start date."))
     as_of = _as_of(action.area, action.end, today)

@@ -215,8 +215,11 @@ def followup(request, code):
     actions = [(a, action_effect(a)) for a in within(m.Action.objects.select_related(
         "area__parent", "owner_organisation", "cause__problem"), area)]
     counts = {label: sum(1 for a, _e in actions if a.status == s) for s, label in m.Action.Status.choices}
+    from trygg.picture.figures import source_currency
+
     return render(request, "work/followup.html", {"area": area, "goals": goals, "actions": actions,
-                                                  "status_counts": counts, "today": dt.date.today()})
+                                                  "status_counts": counts, "today": dt.date.today(),
+                                                  "currency": source_currency()})
 
 
 # ---- agreements, plans, promises, signatures ------------------------------------------------------

@@ -65,12 +65,19 @@ class FiguresTestCase(BaseTestCase):
 
     def test_sibling_comparison_ranks_by_rate(self):
         cmp = figures.sibling_comparison(self.nordost, *PERIOD)
-        self.assertEqual([r["code"] for r in cmp["rows"]], ["1", "2"])  # Nordost 100/110k above Centrum 2/200k
+        # ranked on police events alone, not on police + EST (Nordost 43/110k above Centrum 2/200k)
+        self.assertEqual(cmp["source"], "police")
+        self.assertEqual([r["code"] for r in cmp["rows"]], ["1", "2"])
+        self.assertEqual([r["count"] for r in cmp["rows"]], [43, 2])
         self.assertTrue(cmp["rows"][0]["is_self"])
-        lo, hi = rates.rate_ci(100, 110_000)
+        lo, hi = rates.rate_ci(43, 110_000)
         self.assertAlmostEqual(cmp["rows"][0]["ci_low"], float(lo))
         self.assertEqual(cmp["references"][0]["code"], "1480")
-        self.assertEqual(cmp["references"][0]["count"], 102)
+        self.assertEqual(cmp["references"][0]["count"], 45)
+        est = next(t for t in cmp["tables"] if t["source"] == "est")
+        # Nordost's first EST report is on 5 March, Centrum has none: neither collected EST all period
+        self.assertEqual(est["rows"], [])
+        self.assertEqual(sorted(est["excluded"]), ["Centrum", "Nordost"])
 
     def test_metro_comparison_per_100k(self):
         from .world import make

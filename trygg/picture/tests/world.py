@@ -10,6 +10,7 @@ from trygg.incidents.models import ImportRun, Incident
 D0 = dt.date(2025, 3, 1)  # the tests' "current" period is March 2025
 PERIOD = (dt.date(2025, 3, 1), dt.date(2025, 3, 28))
 BEFORE = (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+DATA_END = dt.date(2025, 4, 30)  # the last day of the test world's police and EST data
 
 _seq = iter(range(1, 10**9))
 
@@ -50,4 +51,7 @@ def busy_world(w):
         for j in range(5):
             make(w.hjallbo_mo, dt.date(2025, 3, 20), "nedskrapning", source="est",
                  lon=11.95 + 0.008 * i, lat=57.75 + 0.004 * j)
+    # both feeds run on past the test period (elsewhere), so the period is complete for every source
+    make(w.stockholm, DATA_END, "ran")
+    make(w.stockholm, DATA_END, "klotter", source="est")
     import_run("police")

@@ -49,7 +49,10 @@ class AnnualReport:
     collaboration: dict = field(default_factory=dict)
     method: dict = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
-    incomplete: bool = False  # the year is not over yet: figures only up to today
+    incomplete: bool = False  # the data end before the year does: figures up to ``data_end``
+    data_end: dt.date | None = None  # the last day of the year the incident sources are complete
+    compare: str = "previous"  # "last-year" (the same dates a year earlier) when the year is cut
+    currency: list[dict] = field(default_factory=list)  # "data up to" per source
 
     def table(self, t: Table) -> Table:
         self.tables.append(t)
@@ -105,17 +108,23 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
     tick = progress or (lambda name: None)
     start, end = year_bounds(year)
+    # never past the data: a year the sources do not cover to its end is cut at their last complete
+    # day and compared with the same dates a year earlier (same season), never with a whole year
+    data_end = min(end, coverage.common_end(figures.SOURCES))
+    incomplete = data_end < end
+    end = data_end if data_end >= start else end
+    compare = "last-year" if incomplete else "previous"
     years = list(range(year - YEARS_BACK + 1, year + 1))
     city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
     if city is None:
         raise ValueError(f"the municipality {settings.TRYGG_MUNICIPALITY_CODE} is not loaded (trygg import areas)")
-    rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years,
-                       incomplete=end >= timezone.localdate())
+    rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years, incomplete=incomplete,
+                       data_end=data_end, compare=compare, currency=figures.source_currency())
     districts = list(Area.objects.filter(level=Level.STADSOMRADE, path__startswith=city.path).order_by("code"))
 
     # 1. The city as a whole
     tick("city")
-    fig = figures.compute_picture(city, start, end, compare="previous")
+    fig = figures.compute_picture(city, start, end, compare=compare)
     pops = [int(queries.population_of([city], y)[0][0]) for y in years]
     series, trend_rows = {}, []
     for th in THEMES:
@@ -216,7 +225,7 @@ def _surveys(rep, areas) -> None:
 
 
 def _district(rep, d, start, end) -> dict:
-    fig = figures.compute_picture(d, start, end, compare="previous")
+    fig = figures.compute_picture(d, start, end, compare=rep.compare)
     lpos = ", ".join(lpo.name for lpo in d.police_areas.all())
     children = list(d.children.order_by("code"))
     siblings = figures.sibling_comparison(children[0], start, end, theme=rep.theme) if children else {"rows": []}
@@ -230,16 +239,31 @@ def _district(rep, d, start, end) -> dict:
     sib_table = rep.table(Table(
         f"{d.name[:22]} delområden", _("%(area)s: %(theme)s per 1,000 inhabitants by sub-area") % {
             "area": d.name, "theme": rep.theme_label},
-        [_("Sub-area"), _("Count"), _("Population"), _("per 1,000"), _("CI low"), _("CI high"), _("Rank (interval)")],
-        [[r["name"], r["count"], r["population"], None if r["rate"] is None else round(r["rate"], 2),
+        [_("Source"), _("Sub-area"), _("Count"), _("Population"), _("per 1,000"), _("CI low"), _("CI high"),
+         _("Rank (interval)")],
+        [[t["label"] + (f" ({_('synthetic demo data')})" if t["synthetic"] else ""), r["name"], r["count"],
+          r["population"], None if r["rate"] is None else round(r["rate"], 2),
           None if r["ci_low"] is None else round(r["ci_low"], 2), None if r["ci_high"] is None else round(r["ci_high"], 2),
-          f"{r['rank']} ({r['rank_best']}–{r['rank_worst']})"] for r in siblings["rows"]]))
+          f"{r['rank']} ({r['rank_best']}–{r['rank_worst']})"] for t in siblings.get("tables", []) for r in t["rows"]],
+        _("Each source is ranked on its own (never a sum of sources); EST only among the sub-areas that collected "
+          "it over the whole year.")))
     return {
         "area": d, "lpos": lpos, "figures": fig, "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
         "key_table": table, "sub_table": sib_table, "hotspots": hs,
         "map": maps.hotspot_map([d], children, hs["grid"], hs["z"], hs["significant"], hs["points"]),
         "survey": area_series(d, rep.year), "work": work_section(d, rep.year),
     }
+
+
+def _years_note(rep) -> str:
+    """What a per-year table must say: up to which day each source is complete, and that a year
+    it does not cover to its end holds only part of the year."""
+    up_to = "; ".join(f"{c['label']} {c['up_to']}" for c in rep.currency if c["source"] in figures.SOURCES)
+    note = _("Data up to: %(sources)s.") % {"sources": up_to} if up_to else ""
+    if rep.incomplete:
+        note = "%s %s" % (note, _("%(year)s holds only 1 January – %(day)s.") % {
+            "year": rep.year, "day": rep.data_end.isoformat()})
+    return note.strip()
 
 
 def _theme(rep, city, districts, start, end) -> dict:
@@ -252,11 +276,12 @@ def _theme(rep, city, districts, start, end) -> dict:
                     figures.incident_counts(d, start, end, theme=th, sources=["est"])] for d in districts]
     years_table = rep.table(Table("Tema per år", _("%(theme)s: events per year") % {"theme": rep.theme_label},
                                   [_("Year"), _("Police events"), _("EST observations")],
-                                  [[y, p, e] for y, p, e in zip(rep.years, police_years, est_years, strict=True)]))
+                                  [[y, p, e] for y, p, e in zip(rep.years, police_years, est_years, strict=True)],
+                                  _years_note(rep)))
     district_table = rep.table(Table("Tema per stadsområde", _("%(theme)s %(year)s per district") % {
         "theme": rep.theme_label, "year": rep.year}, [_("District"), _("Police events"), _("EST observations")],
         by_district))
-    fig = figures.compute_picture(city, start, end, compare="previous", theme=th)
+    fig = figures.compute_picture(city, start, end, compare=rep.compare, theme=th)
     hs = _hotspots(city, start, end, theme=th)
     est = queries.incident_points(city, start, end, theme=th, sources=["est"])
     knox_result, knox_table = None, None

@@ -32,6 +32,11 @@ def xlsx(report: AnnualReport) -> bytes:
     info["A1"].font = Font(bold=True, size=13)
     info.append([_("Generated"), report.generated_at.strftime("%Y-%m-%d %H:%M")])
     info.append([_("Sheets"), len(report.tables)])
+    for c in report.currency:
+        info.append([_("Data up to"), c["label"], c["up_to"]])
+    if report.incomplete:
+        info.append([_("Incomplete year"), _("%(year)s holds only 1 January – %(day)s.") % {
+            "year": report.year, "day": report.data_end.isoformat()}])
     used = {info.title}
     for t in report.tables:
         name = "".join(c for c in t.sheet if c not in "[]:*?/\\")[:31]

@@ -52,9 +52,10 @@ def work_section(area, year: int, theme: str | None = None) -> dict | None:
         s = goal_status(g, today=as_of)
         reached += bool(s.reached)
         state = {True: _("reached"), False: _("not reached"), None: _("too early")}[s.reached]
-        goal_items.append(_("%(goal)s: target %(target)s, baseline %(base)d → now %(cur)s (%(chg)s), %(state)s") % {
+        item = _("%(goal)s: target %(target)s, baseline %(base)d → now %(cur)s (%(chg)s), %(state)s") % {
             "goal": g.title, "target": _pct(g.target_change_pct), "base": s.baseline,
-            "cur": "–" if s.current is None else s.current, "chg": _pct(s.change_pct), "state": state})
+            "cur": "–" if s.current is None else s.current, "chg": _pct(s.change_pct), "state": state}
+        goal_items.append(item if s.current is None else f"{item}. {s.statement.text}")
     lines = list(within(PromiseLine.objects.select_related("promise"), area, field="promise__area")
                  .filter(promise__start__lte=as_of, promise__end__gte=start).prefetch_related("reports"))
     line_items, met = [], 0

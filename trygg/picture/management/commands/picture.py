@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--area", required=True, help="area code (e.g. 1 or 1480) or exact name")
         parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 28 days to --to)")
-        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: latest day with data)")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: the last day every source "
+                            "of the area is complete)")
         parser.add_argument("--compare", default="previous", help="previous or last-year")
         parser.add_argument("--theme", default="", help="a theme slug, e.g. narkotika")
         parser.add_argument("--format", default="table", help="json, csv or table")
@@ -52,6 +53,14 @@ class Command(BaseCommand):
           f"{fig.comparison_start} – {fig.comparison_end}{', theme ' + fig.theme if fig.theme else ''}")
         w(f"population {fig.population or '–'} ({fig.population_year or '–'}); rates per 1,000; "
           f"flags: Benjamini–Hochberg q = {figures.FDR_Q}")
+        w("data up to: " + "; ".join(f"{c['source']} {c['up_to']}" for c in fig.currency))
+        for c in fig.stale:
+            self.stderr.write(f"warning: {c['source']}: no new data since {c['last_day']} ({c['days_since']} days) – "
+                              "the source seems to have stopped arriving; check the import")
+        for source, day in fig.incomplete.items():
+            w(f"incomplete: {source} has data up to {day}, before the period ends – its rows are not tested")
+        if fig.synthetic_count:
+            w(f"synthetic: {fig.synthetic_count} of the incidents are synthetic demo rows, not real observations")
         w(f"{'kind':8} {'source':6} {'row':38} {'count':>7} {'rate':>8} {'cmp':>7} {'ratio':>6} {'p':>8} {'p_adj':>8} flag")
         for r in fig.rows:
             w(f"{r.kind:8} {r.source:6} {r.label[:38]:38} {r.count:>7} {_n(r.rate, 3):>8} {r.comparison_count:>7} "
