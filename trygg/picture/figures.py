@@ -172,7 +172,9 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     ref = queries.counts_by_source_category(area, cmp.start, cmp.end, theme=theme)
     pairs = periods.history_pairs(periods.Period(start, end), cmp, HISTORY_PAIRS)
     hist = queries.counts_by_source_category_periods(area, [p for pair in pairs for p in pair], theme=theme)
-    begins = {s: coverage.coverage_start(s) for s in SOURCES}
+    # a history pair reaching before a source was collected (or before its first event) says nothing
+    firsts = queries.first_dates_by_source()
+    begins = {s: max(filter(None, (coverage.coverage_start(s), firsts.get(s))), default=None) for s in SOURCES}
     pop_arr, year_arr = queries.population_of([area], end.year)
     population = int(pop_arr[0]) or None
     population_year = int(year_arr[0]) or None
@@ -188,7 +190,7 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         h = sum((hist.get(m, zero) for m in members), zero).astype(float)
         h1, h0 = h[0::2].copy(), h[1::2].copy()
         srcs = SOURCES if source == "all" else (source,)
-        for j, (_p1, p0) in enumerate(pairs):  # a pair reaching before a source was collected says nothing
+        for j, (_p1, p0) in enumerate(pairs):
             if any(begins.get(x) is not None and p0.start < begins[x] for x in srcs):
                 h1[j] = h0[j] = np.nan
         return h1, h0

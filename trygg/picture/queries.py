@@ -184,6 +184,13 @@ def latest_incident_date(area) -> dt.date | None:
     return counted().within(area).aggregate(d=Max("date"))["d"]
 
 
+def first_dates_by_source() -> dict[str, dt.date]:
+    """``{source: date of its first incident that counts}`` in one query."""
+    from django.db.models import Min
+
+    return dict(counted().order_by().values_list("source").annotate(d=Min("date")))
+
+
 def earliest_incident_date() -> dt.date | None:
     return counted().order_by("date").values_list("date", flat=True).first()
 
