@@ -374,9 +374,11 @@ def sibling_comparison(area, start: dt.date, end: dt.date, theme=None, sources=N
 
 def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
     """Police events per 100,000 inhabitants by theme for ``municipalities`` (Area objects), with
-    exact CIs (``trygg.analysis.comparison.rates_per_100k``). Returns ``{"themes": [slug…],
-    "theme_labels": [...], "rows": [{code, name, population, population_year, cells: [{theme, count,
-    rate, ci_low, ci_high}], total: {...}}]}``."""
+    exact CIs (``trygg.analysis.comparison.rates_per_100k``). Every municipality is divided by the
+    population of the same year: the latest year ≤ ``end``'s year that all of them have
+    (``queries.common_population_year``; ``population_year`` in the result). Returns ``{"themes":
+    [slug…], "theme_labels": [...], "population_year", "rows": [{code, name, population,
+    population_year, cells: [{theme, count, rate, ci_low, ci_high}], total: {...}}]}``."""
     from django.db.models import Count
 
     ids = [m.pk for m in municipalities]
@@ -388,9 +390,11 @@ def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
         if th in themes:
             counts[ids.index(muni_id), themes.index(th)] += n
     counts[:, -1] = counts[:, :-1].sum(axis=1)
-    pop, pop_years = queries.population_of(municipalities, end.year)
+    # one population year for every municipality compared: the latest one they all have
+    common = queries.common_population_year(municipalities, end.year)
+    pop, pop_years = queries.population_of(municipalities, common if common is not None else end.year)
     r, lo, hi = comparison.rates_per_100k(counts, pop)
-    out = {"themes": themes, "theme_labels": [theme_label(t) for t in themes], "rows": []}
+    out = {"themes": themes, "theme_labels": [theme_label(t) for t in themes], "population_year": common, "rows": []}
     for i, m in enumerate(municipalities):
         cells = [{"theme": t, "count": int(counts[i, j]), "rate": _f(r[i, j]), "ci_low": _f(lo[i, j]),
                   "ci_high": _f(hi[i, j])} for j, t in enumerate([*themes, "total"])]

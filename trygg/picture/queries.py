@@ -133,6 +133,24 @@ def population_of(areas, year: int) -> tuple[np.ndarray, np.ndarray]:
     return counts, years
 
 
+def common_population_year(areas, year: int) -> int | None:
+    """The latest year ≤ ``year`` for which EVERY area in ``areas`` has a population (else the
+    earliest common year after it; None when they share none), so that rates compared between
+    areas all divide by the same year's population."""
+    ids = {a.pk for a in areas}
+    if not ids:
+        return None
+    rows = Population.objects.filter(area_id__in=ids, age_band="").order_by().values_list("area_id", "year").distinct()
+    years: dict[int, set[int]] = {}
+    for area_id, y in rows:
+        years.setdefault(y, set()).add(area_id)
+    common = sorted(y for y, have in years.items() if have >= ids)
+    if not common:
+        return None
+    before = [y for y in common if y <= year]
+    return before[-1] if before else common[0]
+
+
 def crime_statistics(area, year: int, *, theme=None) -> dict[str, int]:
     """Brå reported crimes ``{crime_type: count}`` for ``area`` in ``year``: the area's own rows, or
     the sum over the areas below it when it has none (e.g. the municipality as sum of districts)."""
