@@ -88,7 +88,7 @@ class TrendResult:
     ci_high: float
     p_value: float
     annual_change_pct: float  # 100·(exp(slope) - 1)
-    model: str  # 'poisson' or 'negative_binomial'
+    model: str  # 'poisson', 'negative_binomial' or 'quasi_poisson' (see ``trend``)
     dispersion: float  # Pearson χ² / (n - 2) of the Poisson fit
     alpha: float = 0.0  # NB2 dispersion parameter (0 for Poisson)
 
@@ -342,6 +342,11 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
     ``α = Σ ((y - μ)² - μ) / μ² / (n - 2)`` (Cameron & Trivedi 2013), iterated with the IRLS fit until
     stable, then held fixed. ``slope`` is ``b1``; the CI and p-value are Wald (normal) based on the
     model's inverse Fisher information; ``annual_change_pct = 100·(exp(b1) - 1)``.
+    A trend is called negative binomial only when it is one: when the moment estimator ends at
+    ``α = 0`` (the excess variance is not of the NB2 form, e.g. 300/306/245) or the NB fit fails,
+    the model is ``quasi_poisson``: the Poisson estimate with covariance × φ and Student's t on
+    ``n - 2`` df (McCullagh & Nelder 1989, §9.2; statsmodels ``GLM(..., Poisson()).fit(scale="X2",
+    use_t=True)`` gives the same numbers).
     ``exposure`` (e.g. population) defaults to 1; ``years`` defaults to 0, 1, 2, …
     """
     y = np.asarray(counts, dtype=float)
@@ -363,17 +368,32 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
     df = max(n - 2, 1)
     phi = float(((y - mu) ** 2 / mu).sum() / df)
     model, a = "poisson", 0.0
+    ref = stats.norm
     if phi > overdispersion_threshold:
-        model = "negative_binomial"
-        for _ in range(50):
-            a_new = max(float((((y - mu) ** 2 - mu) / mu**2).sum() / df), 0.0)
-            beta, mu, cov = _irls(y, X, off, alpha=a_new)
-            if abs(a_new - a) < 1e-10 * max(1.0, a_new):
+        p_beta, p_mu, p_cov = beta, mu, cov
+        converged = False
+        try:
+            for _ in range(50):
+                a_new = max(float((((y - mu) ** 2 - mu) / mu**2).sum() / df), 0.0)
+                beta, mu, cov = _irls(y, X, off, alpha=a_new)
+                if abs(a_new - a) < 1e-10 * max(1.0, a_new):
+                    a = a_new
+                    converged = True
+                    break
                 a = a_new
-                break
-            a = a_new
+        except np.linalg.LinAlgError:
+            converged = False
+        if converged and a > 0 and np.all(np.isfinite(cov)):
+            model = "negative_binomial"
+        else:
+            # the NB moment estimator found no extra-Poisson variance of the NB2 form (α = 0) or did
+            # not converge: a Poisson fit with its covariance scaled by φ and t on n - 2 df
+            # (quasi-Poisson; McCullagh & Nelder 1989 §9.2, = statsmodels GLM(scale="X2", use_t=True))
+            model, a = "quasi_poisson", 0.0
+            beta, mu, cov = p_beta, p_mu, p_cov * phi
+            ref = stats.t(df)
     se = float(np.sqrt(cov[1, 1]))
     b1 = float(beta[1])
-    zc = stats.norm.ppf(1 - alpha / 2)
-    p = float(2 * stats.norm.sf(abs(b1 / se))) if se > 0 else 1.0
+    zc = ref.ppf(1 - alpha / 2)
+    p = float(2 * ref.sf(abs(b1 / se))) if se > 0 else 1.0
     return TrendResult(b1, b1 - zc * se, b1 + zc * se, p, 100 * (np.exp(b1) - 1), model, phi, a)

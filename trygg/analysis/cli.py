@@ -243,15 +243,19 @@ def cmd_near_repeat(args, out) -> int:
         return 0
     if args.format == "csv":
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["space_band", "time_band", "observed", "expected_mean", "ratio", "p_value"])
+        w.writerow(["space_band", "time_band", "observed", "expected", "expected_mean", "ratio", "p_value", "p_adj",
+                    "significant"])
         for a, sl in enumerate(r.space_labels):
             for b, tl in enumerate(r.time_labels):
                 w.writerow([sl, tl, int(r.observed[a, b]), *("" if _num(float(v)) is None else float(v)
-                                                             for v in (r.expected_mean[a, b], r.ratio[a, b], r.p_value[a, b]))])
+                                                             for v in (r.expected[a, b], r.expected_mean[a, b],
+                                                                       r.ratio[a, b], r.p_value[a, b], r.p_adj[a, b])),
+                            bool(r.significant[a, b])])
         return 0
     out.write(f"Knox test, {r.n} events, {r.permutations} permutations, {r.distance} distance\n")
-    for title, arr in (("Observed pairs", r.observed), ("Observed / mean expected (Knox ratio)", r.ratio),
-                       ("p-value", r.p_value)):
+    for title, arr in (("Observed pairs", r.observed), ("Expected pairs, closed form N_s·T_t/C(n,2)", r.expected),
+                       ("Observed / mean expected (Knox ratio)", r.ratio), ("p-value (Monte Carlo)", r.p_value),
+                       ("p-value, Benjamini–Hochberg over the table", r.p_adj)):
         out.write(f"\n{title}\n")
         _write_table([["distance \\ days", *r.time_labels]] +
                      [[sl, *(_fmt(v) if title != "Observed pairs" else str(int(v)) for v in arr[a])]

@@ -215,3 +215,25 @@ def test_quasi_poisson_history_shapes_and_zero_pairs():
     h = np.full((1, 12), np.nan)
     h[0, :3] = 10
     assert quasi_poisson_ratio_test([30], [10], 1.0, 1.0, h, h).history[0] == 3  # NaN pairs are left out
+
+
+def test_trend_is_called_negative_binomial_only_when_it_is_one():
+    import statsmodels.api as sm
+
+    # Brå car theft 300 / 306 / 245: over-dispersed, but the NB2 moment estimator gives α = 0
+    y = np.array([300, 306, 245], float)
+    r = trend(y)
+    assert r.model == "quasi_poisson" and r.alpha == 0.0 and r.dispersion > 1.5
+    X = sm.add_constant(np.arange(3.0) - 1)
+    ref = sm.GLM(y, X, family=sm.families.Poisson()).fit(scale="X2", use_t=True)
+    assert r.slope == pytest.approx(ref.params[1], rel=1e-8)
+    assert r.p_value == pytest.approx(ref.pvalues[1], rel=1e-6)
+    assert (r.ci_low, r.ci_high) == pytest.approx(tuple(ref.conf_int()[1]), rel=1e-6)
+    assert r.p_value > 0.1  # the exact-Poisson-width CI said p = 0.021
+    # with population exposure too
+    pop = np.array([580_000, 590_000, 600_000], float)
+    r2 = trend(y, exposure=pop, years=[2023, 2024, 2025])
+    ref2 = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(pop)).fit(scale="X2", use_t=True)
+    assert r2.model == "quasi_poisson" and r2.p_value == pytest.approx(ref2.pvalues[1], rel=1e-6)
+    # a genuinely NB-shaped series keeps its label (see the test above)
+    assert trend(np.array([120, 60, 180, 75, 210, 90, 260, 110], float)).model == "negative_binomial"
