@@ -38,7 +38,8 @@ def test_near_repeat_other_formats(capsys, fmt):
                         "--permutations", "5", "--format", fmt], capsys)
     assert code == 0 and out.strip()
     if fmt == "csv":
-        assert out.splitlines()[0] == "space_band,time_band,observed,expected_mean,ratio,p_value"
+        assert out.splitlines()[0] == ("space_band,time_band,observed,expected,expected_mean,ratio,p_value,p_adj,"
+                                       "significant")
         assert len(out.splitlines()) == 1 + 5 * 4
 
 
