@@ -40,7 +40,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
 
 WINDOW = 28
 FIRST_START = dt.date(2023, 4, 1)
-K_HISTORY = 12
+K_HISTORY = int(os.environ.get("BENCH_PAIRS", "12"))  # = trygg.picture.figures.HISTORY_PAIRS
 
 
 def load():
@@ -192,7 +192,10 @@ def calibration(w, comps, bra):
 
 
 def power(w, comps, runs, seed=0):
-    """Share of planted +30 % changes flagged after BH over the page's family."""
+    """Share of planted +30 % changes flagged: in a row (any kind) with 150–250 events in the
+    comparison period, each of its categories gets Poisson(0.3 × its current count) extra events,
+    which also go into every other row containing them; flagged = significant 'up' after BH over
+    the page's whole family, and (``alone``) over a family of that row only."""
     from trygg.analysis import change
 
     rng = np.random.default_rng(seed)
@@ -200,28 +203,45 @@ def power(w, comps, runs, seed=0):
     ncat = len(w["base"])
     cands = []
     for ci, c in enumerate(comps):
-        cat_c0 = c["c0"][:, :ncat]
-        a, b = np.nonzero((cat_c0 >= 150) & (cat_c0 <= 250) & c["ok_row"][None, :ncat])
+        a, b = np.nonzero((c["c0"] >= 150) & (c["c0"] <= 250) & c["ok_row"][None, :])
         cands += [(ci, int(x), int(y)) for x, y in zip(a, b, strict=True)]
     if not cands:
         return None
     picks = rng.integers(0, len(cands), runs)
-    hits_new = hits_old = 0
+    hits = {"new": 0, "old": 0, "new_alone": 0, "old_alone": 0}
+    levels, phis = [], []
     for k in picks:
         ci, a, b = cands[k]
         c = comps[ci]
-        extra = rng.poisson(0.3 * c["c1"][a, b])
-        c1 = c["c1"][a].copy()
-        c1 += extra * M[:, b]  # the category row and every theme/total row containing it
+        base1 = c["c1"][a, :ncat]
+        extra = rng.poisson(0.3 * base1 * M[b])  # the planted row's categories
+        c1 = c["c1"][a] + M @ extra  # … and every row that contains them
         c0 = c["c0"][a]
         fam = c["ok_row"] & ((c1 + c0) > 0)
+        idx = np.nonzero(fam)[0]
+        pos = int(np.searchsorted(idx, b))
         new = change.flag_changes(c1[fam], c0[fam], 28.0, 28.0, h1=c["h1"][a][fam], h0=c["h0"][a][fam])
         old_p = change.poisson_ratio_test(c1[fam], c0[fam], 28.0, 28.0).p_value
         old_sig, _ = change.benjamini_hochberg(old_p)
-        pos = int(np.nonzero(fam)[0].tolist().index(b))
-        hits_new += bool(new.significant[pos] and new.direction[pos] == "up")
-        hits_old += bool(old_sig[pos])
-    return {"runs": runs, "candidates": len(cands), "new": hits_new / runs, "old": hits_old / runs}
+        hits["new"] += bool(new.significant[pos] and new.direction[pos] == "up")
+        hits["old"] += bool(old_sig[pos] and c1[b] > c0[b])
+        hits["new_alone"] += bool(new.p_value[pos] < 0.05 and c1[b] > c0[b])
+        hits["old_alone"] += bool(old_p[pos] < 0.05 and c1[b] > c0[b])
+        levels.append(w["levels"][a])
+        phis.append(new.phi[pos])
+    out = {k: v / runs for k, v in hits.items()}
+    out.update(runs=runs, candidates=len(cands), median_phi=float(np.median(phis)),
+               levels=dict(zip(*np.unique(levels, return_counts=True), strict=True)))
+    return out
+
+
+def poisson_ceiling(runs=20000, seed=1):
+    """Power of the exact Poisson test, with no FDR at all, for 200 → 260 on pure Poisson counts."""
+    from trygg.analysis import change
+
+    rng = np.random.default_rng(seed)
+    c0, c1 = rng.poisson(200, runs), rng.poisson(260, runs)
+    return float(((change.poisson_ratio_test(c1, c0).p_value < 0.05) & (c1 > c0)).mean())
 
 
 def share(mask, p):
@@ -246,6 +266,7 @@ def main(argv=None) -> int:
     for key in ("compare", "source", "level", "method"):
         for v in sorted(set(rec[key].tolist())):
             strata.append((f"{key} = {v}", rec[key] == v))
+    strata.append(("events in both periods ≥ 20", n >= 20))
     for lo, hi in ((1, 20), (20, 200), (200, 2000), (2000, np.inf)):
         strata.append((f"events in both periods {lo}–{'' if hi == np.inf else hi - 1}", (n >= lo) & (n < hi)))
     lines.append("| comparisons | number | exact Poisson: share p < 0.05 | quasi-Poisson: share p < 0.05 |")
@@ -261,19 +282,25 @@ def main(argv=None) -> int:
              f"median (φ − 1)/(mean count per period) on those = "
              f"{np.median((rec['phi'][big] - 1) / (n[big] / 2)):.4f}, upper quartile "
              f"{np.quantile((rec['phi'][big] - 1) / (n[big] / 2), .75):.4f}.")
+    ceiling = poisson_ceiling()
     if pw:
-        pline = (f"Planted +30 % in a category cell of 150–250 events per period ({pw['runs']:,} runs over "
-                 f"{pw['candidates']:,} candidate cells × windows), flagged after Benjamini–Hochberg over "
-                 f"the page's family: **quasi-Poisson {100 * pw['new']:.1f} %**, exact Poisson {100 * pw['old']:.1f} %.")
+        pline = (f"Planted +30 % in a row of 150–250 events per period ({pw['runs']:,} runs over "
+                 f"{pw['candidates']:,} candidate rows × windows; areas: "
+                 f"{', '.join(f'{k} {v}' for k, v in pw['levels'].items())}; median φ of the planted rows "
+                 f"{pw['median_phi']:.2f}), flagged after Benjamini–Hochberg over the page's family: "
+                 f"**quasi-Poisson {100 * pw['new']:.1f} %**, exact Poisson {100 * pw['old']:.1f} %; "
+                 f"as a family of one (p < 0.05): quasi-Poisson {100 * pw['new_alone']:.1f} %, exact Poisson "
+                 f"{100 * pw['old_alone']:.1f} %. For scale: on pure Poisson counts (200 → 260) the exact "
+                 f"test with no FDR at all finds {100 * ceiling:.1f} %.")
     else:
-        pline = "No cell of 150–250 events per period in the data: power not measured."
+        pline = "No row of 150–250 events per period in the data: power not measured."
     report = "\n".join(lines)
     print(report)
     print(extra)
     print(pline)
     print(f"{secs:.1f} s")
     if not args.no_write:
-        from trygg.analysis.change import FALLBACK_ALPHA, MIN_HISTORY
+        from trygg.analysis.change import FALLBACK_ALPHA, MIN_HISTORY, PRIOR_DF
 
         README.write_text(f"""# Calibration of the change flags on real data
 
@@ -297,6 +324,28 @@ share up, the discreteness of small counts pushes it down.
 {extra}
 
 {pline}
+
+## Against the issue's targets
+
+* *New test between 3 % and 10 % at p < 0.05*: over **all** comparisons it is {100 * share(np.ones(n.size, bool), rec['p_new']):.1f} %
+  (exact test {100 * share(np.ones(n.size, bool), rec['p_old']):.1f} %) — **below the 3 % floor**, because
+  {100 * (n < 20).mean():.0f} % of the comparisons have fewer than 20 events in the two periods together:
+  there no valid test reaches its nominal 5 % (with ≤ 5 events the exact test cannot give p < 0.05 at
+  all; the exact test itself gives {100 * share(n < 20, rec['p_old']):.1f} % there). Over the comparisons with
+  ≥ 20 events the new test gives **{100 * share(n >= 20, rec['p_new']):.1f} %** against {100 * share(n >= 20, rec['p_old']):.1f} %
+  for the exact test, and it stays near that level in every size band, where the exact test climbs
+  to {100 * share(n >= 2000, rec['p_old']):.0f} % on the largest counts.
+* *Planted +30 % in a cell of 200 per period flagged after FDR in ≥ 80 % of runs*: **not met**
+  ({100 * pw['new'] if pw else float('nan'):.1f} %). Even on pure Poisson counts, where every test is at its best, a two-period
+  test finds 200 → 260 in only {100 * ceiling:.0f} % of runs before any multiple-testing correction; after FDR
+  over a page of some 40–50 rows no valid test of "this period against that one" can reach 80 %. On the
+  real data the rows of that size (Sweden-wide categories, big-city totals) vary
+  {pw['median_phi'] if pw else float('nan'):.1f} times more than Poisson between consecutive periods, so +30 % is within about two
+  standard deviations of their normal swings. The exact test's higher hit rate comes with
+  {100 * share((n >= 200) & (n < 2000), rec['p_old']):.0f} % "significant" noise among comparisons of that size.
+  The synthetic unit test (`trygg/analysis/tests/test_change.py`, NB counts) checks what the method
+  can do: 3–7 % p < 0.05 under no change, and +50 % at 200 per period (variance 1.4 μ) found in ≥ 80 %
+  of runs as a family of one.
 
 Settings: {K_HISTORY} past pairs of equal periods (`periods.history_pairs`), at least {MIN_HISTORY} usable
 pairs for the cell's own dispersion, otherwise the fallback φ = 1 + {FALLBACK_ALPHA} × mean count.
