@@ -348,7 +348,8 @@ share up, the discreteness of small counts pushes it down.
   of runs as a family of one.
 
 Settings: {K_HISTORY} past pairs of equal periods (`periods.history_pairs`), at least {MIN_HISTORY} usable
-pairs for the cell's own dispersion, otherwise the fallback φ = 1 + {FALLBACK_ALPHA} × mean count.
+pairs for the cell's own dispersion; with fewer, φ is moderated towards φ0 = 1 + {FALLBACK_ALPHA} × mean count per
+period worth {PRIOR_DF} pairs (`method = fallback` above).
 """)
     return 0
 
