@@ -209,7 +209,8 @@ def test_quasi_poisson_is_calibrated_on_overdispersed_counts_and_keeps_power():
 def test_quasi_poisson_history_shapes_and_zero_pairs():
     r = quasi_poisson_ratio_test([5, 0], [0, 0], 1.0, 1.0, np.zeros((2, 6)), np.zeros((2, 6)))
     assert r.history.tolist() == [0, 0]  # all-zero pairs carry no information
-    assert r.p_value[1] == 1.0 and r.p_value[0] >= poisson_ratio_test(5, 0).p_value
+    # mid-p of 5 vs 0 (φ = prior 1.025, effective counts still 5 and 5): 1/16 - 1/64
+    assert r.p_value[1] == 1.0 and r.p_value[0] == pytest.approx(0.046875)
     with pytest.raises(ValueError):
         quasi_poisson_ratio_test([1, 2], [1, 2], 1.0, 1.0, np.zeros((3, 4)), np.zeros((3, 4)))
     h = np.full((1, 12), np.nan)
@@ -237,3 +238,65 @@ def test_trend_is_called_negative_binomial_only_when_it_is_one():
     assert r2.model == "quasi_poisson" and r2.p_value == pytest.approx(ref2.pvalues[1], rel=1e-6)
     # a genuinely NB-shaped series keeps its label (see the test above)
     assert trend(np.array([120, 60, 180, 75, 210, 90, 260, 110], float)).model == "negative_binomial"
+
+
+# --- mid-p and the Farrington-style baseline (issue 16, item 3, second round) ----------------------
+
+from trygg.analysis.change import baseline_test, binom_midp_two_sided  # noqa: E402
+
+
+def test_midp_equals_statsmodels_cond_midp():
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    for c1, c0, t1, t0 in [(5, 0, 28, 28), (3, 1, 28, 28), (10, 4, 28, 35), (0, 7, 1, 2), (200, 150, 28, 28),
+                           (1, 1, 28, 28), (17, 30, 7, 14)]:
+        ref = test_poisson_2indep(c1, t1, c0, t0, method="cond-midp").pvalue
+        assert binom_midp_two_sided(c1, c1 + c0, t1 / (t1 + t0)) == pytest.approx(ref, rel=1e-9)
+        # with φ = 1 (a flat history) the change test is that mid-p value
+        h = np.full((1, 12), 50.0)
+        r = quasi_poisson_ratio_test([c1], [c0], t1, t0, h * t1 / 28, h * t0 / 28)
+        assert r.phi[0] == 1.0 and r.p_value[0] == pytest.approx(ref, rel=1e-9)
+
+
+def test_midp_is_below_the_exact_p_and_scaled_by_phi():
+    # mid-p never exceeds the exact p; a larger φ shrinks the effective counts (Rao & Scott 1992)
+    k = np.arange(0, 21)
+    assert np.all(binom_midp_two_sided(k, 20, 0.5) <= poisson_ratio_test(k, 20 - k).p_value + 1e-12)
+    flat = np.full((1, 12), 100.0)
+    rng = np.random.default_rng(3)
+    noisy1, noisy0 = rng.poisson(100, (1, 12)) * 3.0, rng.poisson(100, (1, 12)) * 3.0
+    p_flat = quasi_poisson_ratio_test([130], [100], 1.0, 1.0, flat, flat).p_value[0]
+    r = quasi_poisson_ratio_test([130], [100], 1.0, 1.0, noisy1, noisy0)
+    assert r.phi[0] > 1.5 and r.p_value[0] > p_flat
+
+
+def test_baseline_dispersion_equals_statsmodels_intercept_glm():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    y = rng.negative_binomial(20, 20 / (20 + 100.0), 13).astype(float)
+    res = sm.GLM(y, np.ones((13, 1)), family=sm.families.Poisson()).fit(scale="X2")
+    r = baseline_test([140.0], [y[0]], 28.0, 28.0, h0=y[None, 1:])
+    mu = float(res.fittedvalues[0])
+    phi = max(1.0, float(res.scale))
+    assert r.phi[0] == pytest.approx(phi, rel=1e-9)
+    assert r.ratio[0] == pytest.approx(140.0 / mu, rel=1e-9)
+    z = (140.0 - mu) / np.sqrt(phi * mu + phi * mu / 13)  # predictive variance φμ + Var(μ̂)
+    from scipy import stats as st
+    assert r.p_value[0] == pytest.approx(max(2 * st.t.sf(abs(z), 12),
+                                             binom_midp_two_sided(140, 140 + y.sum(), 1 / 14)), rel=1e-9)
+    short = baseline_test([5.0], [4.0], 1.0, 1.0, h0=np.array([[3.0, np.nan, np.nan, 2.0]]))
+    assert np.isnan(short.p_value[0]) and short.method[0] == "short"
+
+
+def test_baseline_is_calibrated_on_stationary_overdispersed_counts():
+    rng = np.random.default_rng(11)
+    runs = 4000
+    mu = 200.0
+    size = mu / 1.0  # NB with variance 2 μ
+    draw = rng.negative_binomial(size, size / (size + mu), (runs, 14)).astype(float)
+    r = baseline_test(draw[:, 0], draw[:, 1], 28.0, 28.0, h0=draw[:, 2:])
+    share = float((r.p_value < 0.05).mean())
+    assert 0.03 <= share <= 0.07
+    up = baseline_test(draw[:, 0] * 1.5, draw[:, 1], 28.0, 28.0, h0=draw[:, 2:])
+    assert float((up.p_value < 0.05).mean()) >= 0.8
