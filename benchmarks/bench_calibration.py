@@ -341,27 +341,39 @@ share up, the discreteness of small counts pushes it down.
 
 {pline}
 
+## The three tests
+
+* **exact Poisson**: the old test (conditional binomial, exact two-sided p, φ = 1).
+* **quasi-Poisson mid-p** (what the page uses, `change.quasi_poisson_ratio_test`): the conditional
+  binomial on effective counts `c/φ` (φ from the row's 12 history pairs), two-sided mid-p value.
+* **baseline (Farrington-style)** (`change.baseline_test`, measured here, not used by the page):
+  the current period against the mean of the comparison period and the comparison halves of the
+  history pairs (≥ {MIN_HISTORY} + 1 periods; rows with a shorter history keep the mid-p test in this
+  column), quasi-Poisson φ of those periods, predictive variance `φ μ̂ + Var(μ̂)`, t on m − 1 df,
+  bounded below by the conditional mid-p test against the pooled baseline.
+
 ## Against the issue's targets
 
-* *New test between 3 % and 10 % at p < 0.05*: over **all** comparisons it is {100 * share(np.ones(n.size, bool), rec['p_new']):.1f} %
-  (exact test {100 * share(np.ones(n.size, bool), rec['p_old']):.1f} %) — **below the 3 % floor**, because
-  {100 * (n < 20).mean():.0f} % of the comparisons have fewer than 20 events in the two periods together:
-  there no valid test reaches its nominal 5 % (with ≤ 5 events the exact test cannot give p < 0.05 at
-  all; the exact test itself gives {100 * share(n < 20, rec['p_old']):.1f} % there). Over the comparisons with
-  ≥ 20 events the new test gives **{100 * share(n >= 20, rec['p_new']):.1f} %** against {100 * share(n >= 20, rec['p_old']):.1f} %
-  for the exact test, and it stays near that level in every size band, where the exact test climbs
-  to {100 * share(n >= 2000, rec['p_old']):.0f} % on the largest counts.
-* *Planted +30 % in a cell of 200 per period flagged after FDR in ≥ 80 % of runs*: **not met**
-  ({100 * pw['new'] if pw else float('nan'):.1f} %). Even on pure Poisson counts, where every test is at its best, a two-period
-  test finds 200 → 260 in only {100 * ceiling:.0f} % of runs before any multiple-testing correction; after FDR
-  over a page of some 40–50 rows no valid test of "this period against that one" can reach 80 %. On the
-  real data the rows of that size (Sweden-wide categories, big-city totals) vary
-  {pw['median_phi'] if pw else float('nan'):.1f} times more than Poisson between consecutive periods, so +30 % is within about two
-  standard deviations of their normal swings. The exact test's higher hit rate comes with
-  {100 * share((n >= 200) & (n < 2000), rec['p_old']):.0f} % "significant" noise among comparisons of that size.
-  The synthetic unit test (`trygg/analysis/tests/test_change.py`, NB counts) checks what the method
-  can do: 3–7 % p < 0.05 under no change, and +50 % at 200 per period (variance 1.4 μ) found in ≥ 80 %
-  of runs as a family of one.
+* *Share p < 0.05 between 3 % and 10 %*: over **all** comparisons the page's test gives
+  **{100 * share(np.ones(n.size, bool), rec['p_new']):.1f} %** (exact test {100 * share(np.ones(n.size, bool), rec['p_old']):.1f} %) —
+  **below the 3 % floor**. {100 * (n < 20).mean():.0f} % of the comparisons have fewer than 20 events in the two
+  periods together, and with ≤ 4 events no two-period test, mid-p included, can reach p < 0.05
+  (1 event: mid-p 0.5; 4 + 0: 0.094). With ≥ 20 events it gives **{100 * share(n >= 20, rec['p_new']):.1f} %**
+  (exact test {100 * share(n >= 20, rec['p_old']):.1f} %, {100 * share(n >= 2000, rec['p_old']):.0f} % on the largest counts).
+  The baseline test, which pools 13 periods, gives **{100 * share(np.ones(n.size, bool), rec['p_base']):.1f} %** over all comparisons
+  (inside the target) and {100 * share(n >= 20, rec['p_base']):.1f} % with ≥ 20 events.
+* *Planted +30 % in a cell of 200 per period flagged after FDR in ≥ 80 % of runs*: **not met** by
+  any of the three: page test {100 * pw['new'] if pw else float('nan'):.1f} %, baseline {100 * pw['base'] if pw else float('nan'):.1f} %,
+  exact Poisson {100 * pw['old'] if pw else float('nan'):.1f} % (the exact test's hits come with {100 * share((n >= 200) & (n < 2000), rec['p_old']):.0f} %
+  "significant" noise among comparisons of that size). Even on pure Poisson counts a two-period
+  test finds 200 → 260 in only {100 * ceiling:.0f} % of runs before any FDR; the rows of that size vary
+  {pw['median_phi'] if pw else float('nan'):.1f} times more than Poisson, and after Benjamini–Hochberg over a page of
+  40–50 rows the planted row needs p ≲ 0.001. The baseline test's predictive variance is about half
+  the two-period one, which is not enough.
+* **Decision**: the baseline test met the calibration target but not the power target, so the page
+  keeps the two-period quasi-Poisson mid-p test (its flag still means "this period against the
+  comparison period"); `baseline_test` stays in `trygg.analysis.change`, tested, for a later
+  decision.
 
 Settings: {K_HISTORY} past pairs of equal periods (`periods.history_pairs`), at least {MIN_HISTORY} usable
 pairs for the cell's own dispersion; with fewer, φ is moderated towards φ0 = 1 + {FALLBACK_ALPHA} × mean count per
