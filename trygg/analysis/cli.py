@@ -243,15 +243,19 @@ def cmd_near_repeat(args, out) -> int:
         return 0
     if args.format == "csv":
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(["space_band", "time_band", "observed", "expected_mean", "ratio", "p_value"])
+        w.writerow(["space_band", "time_band", "observed", "expected", "expected_mean", "ratio", "p_value", "p_adj",
+                    "significant"])
         for a, sl in enumerate(r.space_labels):
             for b, tl in enumerate(r.time_labels):
                 w.writerow([sl, tl, int(r.observed[a, b]), *("" if _num(float(v)) is None else float(v)
-                                                             for v in (r.expected_mean[a, b], r.ratio[a, b], r.p_value[a, b]))])
+                                                             for v in (r.expected[a, b], r.expected_mean[a, b],
+                                                                       r.ratio[a, b], r.p_value[a, b], r.p_adj[a, b])),
+                            bool(r.significant[a, b])])
         return 0
     out.write(f"Knox test, {r.n} events, {r.permutations} permutations, {r.distance} distance\n")
-    for title, arr in (("Observed pairs", r.observed), ("Observed / mean expected (Knox ratio)", r.ratio),
-                       ("p-value", r.p_value)):
+    for title, arr in (("Observed pairs", r.observed), ("Expected pairs, closed form N_s·T_t/C(n,2)", r.expected),
+                       ("Observed / mean expected (Knox ratio)", r.ratio), ("p-value (Monte Carlo)", r.p_value),
+                       ("p-value, Benjamini–Hochberg over the table", r.p_adj)):
         out.write(f"\n{title}\n")
         _write_table([["distance \\ days", *r.time_labels]] +
                      [[sl, *(_fmt(v) if title != "Observed pairs" else str(int(v)) for v in arr[a])]
@@ -327,14 +331,22 @@ def cmd_change(args, out) -> int:
     t0 = t.floats(args.previous_exposure_col) if args.previous_exposure_col else np.full(c0.shape, args.previous_exposure)
     if np.any(t1 <= 0) or np.any(t0 <= 0):
         raise InputError(f"{args.file}: exposures must be positive")
-    r = flag_changes(c1, c0, t1, t0, q=args.q, alpha=args.alpha)
+    h1 = h0 = None
+    if args.history_cols:
+        cols = [c.strip() for c in args.history_cols.split(",") if c.strip()]
+        if len(cols) % 2:
+            raise InputError(f"--history-cols needs pairs of columns (current, previous), got {len(cols)} columns")
+        h = np.column_stack([t.floats(c) for c in cols])
+        h1, h0 = h[:, 0::2], h[:, 1::2]
+    r = flag_changes(c1, c0, t1, t0, q=args.q, alpha=args.alpha, h1=h1, h0=h0)
     names, keys = _cell_keys(t, args.key_cols)
     records = []
     for k in range(c1.size):
         rec = {n: keys[j][k] for j, n in enumerate(names)}
         rec.update(current=int(c1[k]), previous=int(c0[k]), ratio=float(r.ratio[k]), ci_low=float(r.ci_low[k]),
                    ci_high=float(r.ci_high[k]), p=float(r.p_value[k]), p_adj=float(r.p_adj[k]),
-                   significant=bool(r.significant[k]), direction=str(r.direction[k]))
+                   significant=bool(r.significant[k]), direction=str(r.direction[k]), phi=float(r.phi[k]),
+                   history_pairs=int(r.history[k]), method=str(r.method[k]))
         records.append(rec)
     _write_records(records, args.format, out)
     return 0
@@ -465,10 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--format", choices=["json", "geojson", "csv"], default="json")
     hs.set_defaults(func=cmd_hotspots)
 
-    ch = sub.add_parser("change", help="current vs previous counts: exact rate-ratio test + FDR",
-                        description="One row per cell (e.g. area × category). Exact conditional Poisson test of the "
-                                    "rate ratio current/previous, Clopper–Pearson CI, Benjamini–Hochberg across all "
-                                    "rows. Exposures (days, population) default to 1 (equal-length periods).")
+    ch = sub.add_parser("change", help="current vs previous counts: quasi-Poisson rate-ratio test + FDR",
+                        description="One row per cell (e.g. area × category). Quasi-Poisson test of the rate ratio "
+                                    "current/previous with the dispersion from the cell's own history of equal "
+                                    "periods (--history-cols), never below the exact Poisson test; without enough "
+                                    "history the conservative fallback φ = 1 + 0.01·mean count. Benjamini–Hochberg "
+                                    "across all rows. Exposures (days, population) default to 1 (equal-length periods).")
     common(ch, xy=False)
     ch.add_argument("--key-cols", default=None, help="comma-separated columns identifying a cell, copied to the output")
     ch.add_argument("--current-col", default="current", help="count in the current period (column 'current')")
@@ -478,6 +492,9 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--previous-exposure", type=_positive_float, default=1.0, help="exposure of the reference period")
     ch.add_argument("--current-exposure-col", default=None, help="per-row exposure column for the current period")
     ch.add_argument("--previous-exposure-col", default=None, help="per-row exposure column for the reference period")
+    ch.add_argument("--history-cols", default=None,
+                    help="past pairs of equal periods, as columns current1,previous1,current2,previous2,… "
+                         "(the cell's own history the dispersion is estimated from)")
     ch.add_argument("--q", type=float, default=0.05, help="false discovery rate (0.05)")
     ch.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level of the CIs (0.05)")
     ch.add_argument("--format", choices=["json", "csv", "table"], default="table")

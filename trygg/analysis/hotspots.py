@@ -10,7 +10,7 @@ Sources
 * Silverman, B. W. (1986). *Density Estimation for Statistics and Data Analysis*, eq. (4.14):
   normal-reference bandwidth ``h = (4/(d+2))^{1/(d+4)} σ n^{-1/(d+4)}``, i.e. ``σ n^{-1/6}`` in 2-D.
 * Wand, M. P. (1994). Fast computation of multivariate kernel estimators. *J. Computational and
-  Graphical Statistics* 3(4), 433-445 — binned KDE by FFT convolution.
+  Graphical Statistics* 3(4), 433-445 — linearly binned KDE by FFT convolution.
 * Benjamini & Hochberg (1995) for the FDR-controlled significance flag.
 """
 
@@ -158,26 +158,53 @@ def silverman_bandwidth(x, y) -> float:
     return sigma * n ** (-1 / 6)
 
 
-def kde(x, y, grid: Grid, bandwidth: float | None = None, truncate: float = 4.0) -> np.ndarray:
+def kde(x, y, grid: Grid, bandwidth: float | None = None, truncate: float = 4.0,
+        nodes_per_bandwidth: float = 4.0) -> np.ndarray:
     """Gaussian kernel density at the cell centres, ``[iy, ix]``, in events per square unit (m²).
 
     ``f(c) = Σ_i φ_h(c - p_i)`` with the isotropic 2-D normal kernel
     ``φ_h(u) = exp(-|u|²/(2h²)) / (2π h²)``; ``bandwidth`` ``h`` is the kernel's standard deviation
-    in metres (Silverman's rule, ``silverman_bandwidth``, when None). Computed by linear-free
-    *simple binning*: points are counted per cell and the count grid is convolved (FFT,
-    ``scipy.signal.fftconvolve``) with the kernel sampled at cell-centre offsets up to
-    ``truncate·h`` (Wand 1994). Binning moves each point at most half a cell, so use ``h`` ≥ 2 cells;
-    divide by n for a probability density. Mass falling outside the grid is not shown.
+    in metres (Silverman's rule, ``silverman_bandwidth``, when None). Binned KDE as in Wand (1994):
+
+    * *linear binning* – each point's unit mass is split over the 4 surrounding nodes of a binning
+      grid with bilinear weights (not moved to a cell centre), which makes the binning error
+      O(δ²/h²) instead of O(δ/h);
+    * the binning grid is ``s`` times finer than the output cells (``s`` odd, the smallest with
+      node spacing ``δ = cell/s ≤ h / nodes_per_bandwidth``), so that every output cell centre is a
+      node, and is padded by ``truncate·h`` so that points just outside the grid still count;
+    * the node weights are convolved (FFT, ``scipy.signal.fftconvolve``) with the kernel sampled at
+      node offsets up to ``truncate·h``, and read back at the cell centres.
+
+    Within 2 % of the exact sum in every cell above 10 % of the peak down to ``h`` = 1 cell (tested
+    against the direct sum). Divide by n for a probability density. Points farther than
+    ``truncate·h`` outside the grid do not contribute.
     """
     if bandwidth is None:
         bandwidth = silverman_bandwidth(x, y)
     h = float(bandwidth)
     if h <= 0:
         raise ValueError("bandwidth must be positive")
-    counts = grid_counts(x, y, grid).astype(float)
-    r = int(math.ceil(truncate * h / grid.cell))
-    off = np.arange(-r, r + 1) * grid.cell
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    s = max(1, math.ceil(nodes_per_bandwidth * grid.cell / h))
+    s += 1 - s % 2  # odd: the output cell centres fall on nodes
+    delta = grid.cell / s
+    r = int(math.ceil(truncate * h / delta))
+    nx, ny = grid.nx * s + 2 * r, grid.ny * s + 2 * r
+    # node (j, k) of the padded fine grid sits at origin + (j - r + 0.5)·δ
+    fx = (x - grid.origin_x) / delta - 0.5 + r
+    fy = (y - grid.origin_y) / delta - 0.5 + r
+    j0, k0 = np.floor(fx).astype(np.int64), np.floor(fy).astype(np.int64)
+    wx, wy = fx - j0, fy - k0
+    nodes = np.zeros(ny * nx)
+    for dj, dk, w in ((0, 0, (1 - wx) * (1 - wy)), (1, 0, wx * (1 - wy)), (0, 1, (1 - wx) * wy), (1, 1, wx * wy)):
+        j, k = j0 + dj, k0 + dk
+        ok = (j >= 0) & (j < nx) & (k >= 0) & (k < ny)
+        nodes += np.bincount(k[ok] * nx + j[ok], weights=w[ok], minlength=ny * nx)
+    off = np.arange(-r, r + 1) * delta
     k1 = np.exp(-(off**2) / (2 * h * h))
     kernel = np.outer(k1, k1) / (2 * math.pi * h * h)
-    dens = fftconvolve(counts, kernel, mode="same")
-    return np.clip(dens, 0.0, None)
+    dens = fftconvolve(nodes.reshape(ny, nx), kernel, mode="same")
+    c = r + (s - 1) // 2
+    out = dens[c : c + grid.ny * s : s, c : c + grid.nx * s : s]
+    return np.clip(out, 0.0, None)

@@ -34,7 +34,15 @@ permuted among the events (locations stay fixed). Per cell:
 * ``expected_mean`` = mean of the simulated counts;
 * ``ratio`` = observed / expected_mean (the "Knox ratio"; NaN when expected_mean is 0);
 * ``p_value`` = (1 + #{simulations with count ≥ observed}) / (permutations + 1)  (one-sided,
-  the calculator's definition: with 99 runs the smallest p is 0.01).
+  the calculator's definition: with 99 runs the smallest p is 0.01);
+* ``expected`` = the exact expectation under the permutation, in closed form: every pair's time
+  difference is, under a random permutation of the days, that of a pair drawn uniformly from all
+  ``C(n, 2)`` pairs, so ``E[N_{s,t}] = N_s · T_t / C(n, 2)`` with ``N_s`` the pairs in space band
+  ``s`` and ``T_t`` all pairs in time band ``t`` (Knox 1964; Mantel 1967, *Cancer Research* 27,
+  209-220, for the permutation moments). ``expected_mean`` estimates it with Monte Carlo error;
+* ``p_adj`` / ``significant``: Benjamini–Hochberg (1995) over all cells of the table at ``q``
+  (a table has 20+ cells: plain p < 0.05 would star one cell in twenty by chance). With 99
+  permutations no p can survive the correction in a table of 20+ cells; use ≥ 999.
 
 Algorithm (vectorised, no loop over events)
 -------------------------------------------
@@ -56,6 +64,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .change import benjamini_hochberg
+
 __all__ = ["KnoxResult", "knox", "all_pairs_time_histogram"]
 
 
@@ -73,6 +83,17 @@ class KnoxResult:
     n: int
     permutations: int
     distance: str
+    # closed form of the permutation expectation: N_s · T_t / C(n, 2) (see ``knox``)
+    expected: np.ndarray | None = None
+    p_adj: np.ndarray | None = None  # Benjamini–Hochberg over all cells of the table
+    significant: np.ndarray | None = None  # p_adj ≤ q
+
+    @property
+    def ratio_exact(self) -> np.ndarray:
+        """observed / closed-form expected (NaN where the expected count is 0)."""
+        e = np.asarray(self.expected, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(e > 0, self.observed / np.where(e > 0, e, 1), np.nan)
 
     def to_dict(self) -> dict:
         def clean(a):
@@ -85,6 +106,10 @@ class KnoxResult:
             "expected_mean": clean(self.expected_mean),
             "ratio": clean(self.ratio),
             "p_value": clean(self.p_value),
+            "expected": clean(self.expected),
+            "ratio_exact": clean(self.ratio_exact),
+            "p_adj": clean(self.p_adj),
+            "significant": np.asarray(self.significant, bool).tolist(),
             "n": int(self.n),
             "permutations": int(self.permutations),
             "distance": self.distance,
@@ -161,6 +186,7 @@ def knox(
     labels: str = "exact",
     precision: str = "double",
     chunk: int | None = None,
+    q: float = 0.05,
 ) -> KnoxResult:
     """Knox space-time test as in Ratcliffe's Near Repeat Calculator (see module docstring).
 
@@ -273,6 +299,11 @@ def knox(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)
     p = (1 + (sims >= observed[None]).sum(axis=0)) / (permutations + 1)
+    # closed-form expectation: (pairs in space band s) · (pairs in time band t) / C(n, 2)
+    n_pairs = n * (n - 1) // 2
+    n_space = np.append(pairs_per_row, n_pairs - pairs_per_row.sum()).astype(float)
+    exact = np.outer(n_space, total_by_time.astype(float)) / n_pairs
+    sig, p_adj = benjamini_hochberg(p, q)
     sl, tl = _labels(space_band, space_bands, time_band, time_bands, labels)
     return KnoxResult(sl, tl, observed, expected, sims.std(axis=0, ddof=1) if permutations > 1
-                      else np.zeros_like(expected), ratio, p, n, permutations, distance)
+                      else np.zeros_like(expected), ratio, p, n, permutations, distance, exact, p_adj, sig)

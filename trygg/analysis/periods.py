@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = [
     "Period", "iso_week", "month", "tertial", "year", "last_n_days", "year_to_date", "previous",
-    "same_period_last_year", "period_of", "bucket_index", "KINDS",
+    "same_period_last_year", "period_of", "bucket_index", "KINDS", "history_pairs",
 ]
 
 KINDS = ("week", "month", "tertial", "year")
@@ -169,3 +169,17 @@ def bucket_index(dates, kind: str) -> tuple[np.ndarray, np.ndarray]:
     else:
         raise ValueError(f"unknown period kind {kind!r}; use one of {KINDS}")
     return keys.astype(np.int64), np.array(labels, dtype=object)
+
+
+def history_pairs(current: Period, comparison: Period, k: int) -> list[tuple[Period, Period]]:
+    """The ``k`` past pairs of equal periods laid out like ``(current, comparison)``: both periods
+    shifted back by ``j`` lengths of ``current`` for ``j = 1 … k`` (for the previous period: the
+    pair before, the pair before that …; for the same period last year: the year-apart pairs of the
+    periods before). ``trygg.analysis.change.history_dispersion`` estimates the cell's dispersion
+    from their counts."""
+    step = dt.timedelta(days=current.days)
+    out = []
+    for j in range(1, k + 1):
+        s = step * j
+        out.append((Period(current.start - s, current.end - s), Period(comparison.start - s, comparison.end - s)))
+    return out

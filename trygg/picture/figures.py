@@ -4,8 +4,9 @@ CLI (``trygg picture``), the work cycle's goal indicators and the annual report.
 Public functions (keep their names; other apps call them):
 
 * :func:`compute_picture` – key figures for an area and period: counts per source, theme and
-  category, rates per 1,000 inhabitants, change against the comparison period with the exact
-  Poisson rate-ratio test and Benjamini–Hochberg FDR control (``trygg.analysis.change``).
+  category, rates per 1,000 inhabitants, change against the comparison period with the
+  quasi-Poisson rate-ratio test (dispersion from each row's own history of equal periods) and
+  Benjamini–Hochberg FDR control (``trygg.analysis.change``).
 * :func:`incident_counts` – one number: incidents within an area and period (filters optional).
 * :func:`time_series` – counts per week or month (every bucket, zeros included) per source.
 * :func:`sibling_comparison` – the area against its siblings, its parent and the city: rates per
@@ -38,6 +39,7 @@ CURRENCY_SOURCES = ("police", "est", "bra", "population")  # every source a figu
 COMPARES = ("previous", "last-year")
 RATE_PER = 1000.0
 FDR_Q = 0.05
+HISTORY_PAIRS = 12  # past pairs of equal periods each row's dispersion is estimated from
 SMALL_COUNT = 5  # public figures show counts 1–4 as "1–4"
 
 
@@ -201,8 +203,10 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     all sources, totals; plus Brå reported crimes of the latest statistics year ≤ ``end``'s year
     against the year before. Each row has the count, the rate per 1,000 inhabitants (population of
     ``end``'s year or the latest before it), the comparison count and rate, the rate ratio with its
-    exact CI and p-value (``change.flag_changes``, exposure = days of each period, one year for
-    Brå) and the Benjamini–Hochberg adjusted p-value across ALL rows shown together; ``significant``
+    CI and p-value (``change.flag_changes``: quasi-Poisson rate-ratio test with each row's
+    dispersion estimated from its own history of ``HISTORY_PAIRS`` past pairs of equal periods,
+    fetched in one query for all rows; exposure = days of each period, one year for Brå) and the
+    Benjamini–Hochberg adjusted p-value across ALL rows shown together; ``significant``
     and ``direction`` flag only changes that survive the FDR control at q = 0.05.
     A source that was not yet collected when the comparison period started
     (``trygg.incidents.coverage``) gets no ratio, test or flag (``comparable=False``), nor do the
@@ -225,6 +229,11 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     cur = queries.counts_by_source_category(area, start, end, theme=theme)
     syn = queries.synthetic_by_source_category(area, start, end, theme=theme)
     ref = queries.counts_by_source_category(area, cmp.start, cmp.end, theme=theme)
+    pairs = periods.history_pairs(periods.Period(start, end), cmp, HISTORY_PAIRS)
+    hist = queries.counts_by_source_category_periods(area, [p for pair in pairs for p in pair], theme=theme)
+    # a history pair reaching before a source was collected (or before its first event) says nothing
+    firsts = queries.first_dates_by_source()
+    begins = {s: max(filter(None, (coverage.coverage_start(s), firsts.get(s))), default=None) for s in SOURCES}
     pop_arr, year_arr = queries.population_of([area], end.year)
     population = int(pop_arr[0]) or None
     population_year = int(year_arr[0]) or None
@@ -232,14 +241,29 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     period_label = f"{start.isoformat()}–{end.isoformat()}"
 
     specs = []  # (kind, source, theme, category, label, c1, c0, t1, t0, period, synthetic count)
+    histories = []  # per spec: (h1, h0) over the history pairs
+    k = len(pairs)
+    zero = np.zeros(2 * k, dtype=np.int64)
+
+    def history_of(source, members):
+        h = sum((hist.get(m, zero) for m in members), zero).astype(float)
+        h1, h0 = h[0::2].copy(), h[1::2].copy()
+        srcs = SOURCES if source == "all" else (source,)
+        for j, (_p1, p0) in enumerate(pairs):
+            if any(begins.get(x) is not None and p0.start < begins[x] for x in srcs):
+                h1[j] = h0[j] = np.nan
+        return h1, h0
+
     keys = sorted(set(cur) | set(ref), key=lambda k: (SOURCES.index(k[0]) if k[0] in SOURCES else 9, k[1]))
-    theme_sums: dict[tuple[str, str], list[int]] = {}
+    all_keys = set(cur) | set(ref) | set(hist)
+    theme_sums: dict[tuple[str, str], list] = {}
     for source, category in keys:
         c1, c0 = cur.get((source, category), 0), ref.get((source, category), 0)
         n_syn = syn.get((source, category), 0)
         th = theme_of(category)
         specs.append(("category", source, th, category, category_label(category), c1, c0, t1, t0, period_label,
                       n_syn))
+        histories.append(history_of(source, [(source, category)]))
         for key in ((source, th), ("all", th)):
             s = theme_sums.setdefault(key, [0, 0, 0])
             s[0] += c1
@@ -250,27 +274,40 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
             if (source, th) in theme_sums:
                 c1, c0, n_syn = theme_sums[(source, th)]
                 specs.append(("theme", source, th, "", theme_label(th), c1, c0, t1, t0, period_label, n_syn))
+                histories.append(history_of(source, [key for key in all_keys
+                                                     if source in ("all", key[0]) and theme_of(key[1]) == th]))
     for source in (*SOURCES, "all"):
         c1 = sum(v for (s, _c), v in cur.items() if source in ("all", s))
         c0 = sum(v for (s, _c), v in ref.items() if source in ("all", s))
         n_syn = sum(v for (s, _c), v in syn.items() if source in ("all", s))
         specs.append(("total", source, theme or "", "", str(SOURCE_LABELS[source]), c1, c0, t1, t0, period_label,
                       n_syn))
+        histories.append(history_of(source, [key for key in all_keys if source in ("all", key[0])]))
 
     bra_year = queries.latest_crime_statistic_year(area, end.year)
     if bra_year:
-        now = queries.crime_statistics(area, bra_year, theme=theme)
-        before = queries.crime_statistics(area, bra_year - 1, theme=theme)
+        # this year, the year before and the year pairs before those (the history of equal periods)
+        by_year = queries.crime_statistics_years(area, range(bra_year - HISTORY_PAIRS - 1, bra_year + 1), theme=theme)
+        now, before = by_year.get(bra_year, {}), by_year.get(bra_year - 1, {})
         themes_of_type = queries.crime_statistic_themes(area, bra_year)
+
+        def bra_total(counts):  # Brå's "all crimes" where it is there: the other types are parts of it
+            return counts[ALL_CRIMES] if ALL_CRIMES in counts else sum(counts.values())
+
+        def bra_history(pick):
+            ys = [bra_year - j for j in range(1, HISTORY_PAIRS + 1)]
+            h1 = [pick(by_year[y]) if y in by_year and y - 1 in by_year else np.nan for y in ys]
+            h0 = [pick(by_year[y - 1]) if y in by_year and y - 1 in by_year else np.nan for y in ys]
+            return np.array(h1, float), np.array(h0, float)
+
         for crime_type in sorted(set(now) | set(before), key=lambda c: (c != ALL_CRIMES, c)):
             specs.append(("category", "bra", themes_of_type.get(crime_type, ""), crime_type,
                           crime_type_label(crime_type), now.get(crime_type, 0), before.get(crime_type, 0),
                           1.0, 1.0, str(bra_year), 0))
-        # the total is Brå's "all crimes" where it is there: the other types are parts of it
-        total_now = now[ALL_CRIMES] if ALL_CRIMES in now else sum(now.values())
-        total_before = before[ALL_CRIMES] if ALL_CRIMES in before else sum(before.values())
-        specs.append(("total", "bra", theme or "", "", str(SOURCE_LABELS["bra"]), total_now,
-                      total_before, 1.0, 1.0, str(bra_year), 0))
+            histories.append(bra_history(lambda counts, ct=crime_type: counts.get(ct, 0)))
+        specs.append(("total", "bra", theme or "", "", str(SOURCE_LABELS["bra"]), bra_total(now),
+                      bra_total(before), 1.0, 1.0, str(bra_year), 0))
+        histories.append(bra_history(bra_total))
 
     rows = []
     if specs:
@@ -280,7 +317,9 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         tt0 = np.array([s[8] for s in specs])
         cut = np.array([(s[1] in incomplete) or (s[1] == "all" and bool(incomplete)) for s in specs])
         ok = np.array([(s[1] not in late) and not (s[1] == "all" and late) for s in specs]) & ~cut
-        flags = _flags_where(ok, c1, c0, tt1, tt0)
+        h1 = np.array([h[0] for h in histories], dtype=float).reshape(len(specs), -1)
+        h0 = np.array([h[1] for h in histories], dtype=float).reshape(len(specs), -1)
+        flags = _flags_where(ok, c1, c0, tt1, tt0, h1, h0)
         r1 = rates.rate(c1, population or 0, per=RATE_PER)
         r0 = rates.rate(c0, population or 0, per=RATE_PER)
         for i, s in enumerate(specs):
@@ -301,15 +340,16 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     )
 
 
-def _flags_where(ok: np.ndarray, c1, c0, t1, t0):
-    """``change.flag_changes`` over the comparable rows only (one FDR family); the other rows get
-    no ratio, CI, p-value or flag."""
+def _flags_where(ok: np.ndarray, c1, c0, t1, t0, h1=None, h0=None):
+    """``change.flag_changes`` over the comparable rows only (one FDR family), with each row's
+    history ``h1, h0`` (rows × pairs); the other rows get no ratio, CI, p-value or flag."""
     n = len(ok)
     out = SimpleNamespace(ratio=np.full(n, np.nan), ci_low=np.full(n, np.nan), ci_high=np.full(n, np.nan),
                           p_value=np.full(n, np.nan), p_adj=np.full(n, np.nan),
                           significant=np.zeros(n, dtype=bool), direction=np.full(n, "", dtype=object))
     if ok.any():
-        f = change.flag_changes(c1[ok], c0[ok], t1[ok], t0[ok], q=FDR_Q)
+        f = change.flag_changes(c1[ok], c0[ok], t1[ok], t0[ok], q=FDR_Q,
+                                h1=None if h1 is None else h1[ok], h0=None if h0 is None else h0[ok])
         for name in ("ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction"):
             getattr(out, name)[ok] = getattr(f, name)
     return out
@@ -512,9 +552,11 @@ def _bra_rankings(area, parent, siblings, refs, end, theme) -> list[dict]:
 
 def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
     """Police events per 100,000 inhabitants by theme for ``municipalities`` (Area objects), with
-    exact CIs (``trygg.analysis.comparison.rates_per_100k``). Returns ``{"themes": [slug…],
-    "theme_labels": [...], "rows": [{code, name, population, population_year, cells: [{theme, count,
-    rate, ci_low, ci_high}], total: {...}}]}``."""
+    exact CIs (``trygg.analysis.comparison.rates_per_100k``). Every municipality is divided by the
+    population of the same year: the latest year ≤ ``end``'s year that all of them have
+    (``queries.common_population_year``; ``population_year`` in the result). Returns ``{"themes":
+    [slug…], "theme_labels": [...], "population_year", "rows": [{code, name, population,
+    population_year, cells: [{theme, count, rate, ci_low, ci_high}], total: {...}}]}``."""
     from django.db.models import Count
 
     ids = [m.pk for m in municipalities]
@@ -526,9 +568,11 @@ def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
         if th in themes:
             counts[ids.index(muni_id), themes.index(th)] += n
     counts[:, -1] = counts[:, :-1].sum(axis=1)
-    pop, pop_years = queries.population_of(municipalities, end.year)
+    # one population year for every municipality compared: the latest one they all have
+    common = queries.common_population_year(municipalities, end.year)
+    pop, pop_years = queries.population_of(municipalities, common if common is not None else end.year)
     r, lo, hi = comparison.rates_per_100k(counts, pop)
-    out = {"themes": themes, "theme_labels": [theme_label(t) for t in themes], "rows": []}
+    out = {"themes": themes, "theme_labels": [theme_label(t) for t in themes], "population_year": common, "rows": []}
     for i, m in enumerate(municipalities):
         cells = [{"theme": t, "count": int(counts[i, j]), "rate": _f(r[i, j]), "ci_low": _f(lo[i, j]),
                   "ci_high": _f(hi[i, j])} for j, t in enumerate([*themes, "total"])]

@@ -107,6 +107,20 @@ def sources_within(area) -> set[str]:
     return set(counted().within(area).order_by().values_list("source", flat=True).distinct())
 
 
+def counts_by_source_category_periods(area, periods, *, theme=None, sources=None) -> dict[tuple[str, str], np.ndarray]:
+    """``{(source, category): counts}`` with one count per period of ``periods`` (any number, they
+    may overlap), in ONE query: one GROUP BY with a filtered COUNT per period. The history of equal
+    periods the change test estimates each cell's dispersion from (``trygg.analysis.periods.history_pairs``)."""
+    periods = list(periods)
+    if not periods:
+        return {}
+    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    ann = {f"p{i}": Count("id", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(periods)}
+    rows = (incidents_in(area, lo, hi, theme=theme, sources=sources)
+            .order_by().values_list("source", "category").annotate(**ann))
+    return {(r[0], r[1]): np.array(r[2:], dtype=np.int64) for r in rows}
+
+
 def counts_by_path(parent, start, end, *, theme=None, sources=None) -> dict[str, int]:
     """``{area_path: count}`` of incidents below ``parent`` (one row per distinct place, not per incident)."""
     rows = (incidents_in(parent, start, end, theme=theme, sources=sources)
@@ -176,6 +190,24 @@ def population_of(areas, year: int) -> tuple[np.ndarray, np.ndarray]:
     return counts, years
 
 
+def common_population_year(areas, year: int) -> int | None:
+    """The latest year ≤ ``year`` for which EVERY area in ``areas`` has a population (else the
+    earliest common year after it; None when they share none), so that rates compared between
+    areas all divide by the same year's population."""
+    ids = {a.pk for a in areas}
+    if not ids:
+        return None
+    rows = Population.objects.filter(area_id__in=ids, age_band="").order_by().values_list("area_id", "year").distinct()
+    years: dict[int, set[int]] = {}
+    for area_id, y in rows:
+        years.setdefault(y, set()).add(area_id)
+    common = sorted(y for y, have in years.items() if have >= ids)
+    if not common:
+        return None
+    before = [y for y in common if y <= year]
+    return before[-1] if before else common[0]
+
+
 def crime_statistics(area, year: int, *, theme=None) -> dict[str, int]:
     """Brå reported crimes ``{crime_type: count}`` for ``area`` in ``year``: the area's own rows, or
     the sum over the areas below it when it has none (e.g. the municipality as sum of districts)."""
@@ -218,6 +250,25 @@ def latest_crime_statistic_year_below(parent, up_to: int) -> int | None:
     return qs.aggregate(y=Max("year"))["y"]
 
 
+
+
+def crime_statistics_years(area, years, *, theme=None) -> dict[int, dict[str, int]]:
+    """:func:`crime_statistics` for several years at once: ``{year: {crime_type: count}}`` (the
+    area's own rows, or the sum over the areas below it when it has none), in at most two queries."""
+    qs = CrimeStatistic.objects.filter(year__in=list(years))
+    if theme:
+        qs = qs.filter(theme=theme)
+    rows = list(qs.filter(area=area).order_by().values_list("year", "crime_type").annotate(n=Sum("count")))
+    missing = set(years) - {r[0] for r in rows}
+    if missing:
+        rows += list(qs.filter(year__in=sorted(missing), area__path__startswith=area.path).order_by()
+                     .values_list("year", "crime_type").annotate(n=Sum("count")))
+    out: dict[int, dict[str, int]] = {}
+    for y, ct, n in rows:
+        out.setdefault(y, {})[ct] = n
+    return out
+
+
 def crime_statistic_themes(area, year: int) -> dict[str, str]:
     qs = CrimeStatistic.objects.filter(year=year, area__path__startswith=area.path)
     return dict(qs.order_by().values_list("crime_type", "theme").distinct())
@@ -238,6 +289,13 @@ def data_sources() -> list[dict]:
 
 def latest_incident_date(area) -> dt.date | None:
     return counted().within(area).aggregate(d=Max("date"))["d"]
+
+
+def first_dates_by_source() -> dict[str, dt.date]:
+    """``{source: date of its first incident that counts}`` in one query."""
+    from django.db.models import Min
+
+    return dict(counted().order_by().values_list("source").annotate(d=Min("date")))
 
 
 def earliest_incident_date() -> dt.date | None:

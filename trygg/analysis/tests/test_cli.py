@@ -38,7 +38,8 @@ def test_near_repeat_other_formats(capsys, fmt):
                         "--permutations", "5", "--format", fmt], capsys)
     assert code == 0 and out.strip()
     if fmt == "csv":
-        assert out.splitlines()[0] == "space_band,time_band,observed,expected_mean,ratio,p_value"
+        assert out.splitlines()[0] == ("space_band,time_band,observed,expected,expected_mean,ratio,p_value,p_adj,"
+                                       "significant")
         assert len(out.splitlines()) == 1 + 5 * 4
 
 
@@ -103,12 +104,20 @@ def test_hotspots_reprojects_wgs84(tmp_path, capsys):
 
 
 def test_change_and_evaluate_and_trend(tmp_path, capsys):
-    path = _write(tmp_path, "c.csv", "area,category,current,previous\nA,stöld,200,100\nB,rån,5,6\nC,rån,0,0\n")
-    code, out, err = run(["change", path, "--key-cols", "area,category", "--format", "json"], capsys)
+    path = _write(tmp_path, "c.csv", "area,category,current,previous,a1,a0,b1,b0,c1,c0,d1,d0\n"
+                  "A,stöld,200,100,98,103,101,97,100,104,99,102\nB,rån,5,6,5,6,4,7,6,5,5,5\nC,rån,0,0,0,0,0,0,0,0,0,0\n")
+    code, out, err = run(["change", path, "--key-cols", "area,category", "--format", "json",
+                          "--history-cols", "a1,a0,b1,b0,c1,c0,d1,d0"], capsys)
     assert code == 0, err
     rows = json.loads(out)
     assert rows[0]["area"] == "A" and rows[0]["direction"] == "up" and rows[1]["direction"] == ""
+    assert rows[0]["history_pairs"] == 4 and rows[0]["method"] == "quasi-poisson" and rows[0]["phi"] == 1.0
     assert rows[2]["ratio"] is None
+    # without the history the conservative fallback is used and says so
+    code, out, err = run(["change", path, "--format", "json"], capsys)
+    assert json.loads(out)[0]["method"] == "fallback"
+    code, out, err = run(["change", path, "--history-cols", "a1,a0,b1"], capsys)
+    assert code == 2 and "pairs of columns" in err
     path = _write(tmp_path, "e.csv", "area,period,count\naction,before,50\naction,before,50\naction,after,60\n"
                                      "buffer,before,80\nbuffer,after,70\ncontrol,before,200\ncontrol,after,200\n")
     code, out, err = run(["evaluate", path, "--format", "json"], capsys)

@@ -112,3 +112,27 @@ def test_labels():
     r = knox(x, y, d, 100, 3, 7, 3, permutations=2)
     assert r.time_labels == ["0 to 6 days", "7 to 13 days", "14 to 20 days", ">=21 days"]
     assert r.space_labels[0].startswith("same location") and r.space_labels[-1] == ">=300"
+
+
+def test_closed_form_expected_counts_equal_the_permutation_mean():
+    """E[N_st] = N_s · T_t / C(n, 2) exactly: checked by brute force over EVERY permutation of a
+    small set, and against the Monte Carlo mean of a large one."""
+    from itertools import permutations
+
+    from scipy import stats
+
+    rng = np.random.default_rng(7)
+    x, y = rng.integers(0, 400, 7).astype(float), rng.integers(0, 400, 7).astype(float)
+    d = np.array([0, 1, 1, 3, 8, 9, 20])
+    r = knox(x, y, d, 100, 2, 2, 2, permutations=9, seed=0)
+    tables = [brute_force_observed(x, y, np.array(p), 100, 2, 2, 2) for p in permutations(d)]
+    np.testing.assert_allclose(r.expected, np.mean(tables, axis=0), rtol=1e-12)
+    x, y, dd = read_points(DATA / CASES[0][0])
+    r = knox(x, y, dd, 200, 3, 1, 3, permutations=999, seed=4)
+    se = r.expected_sd / np.sqrt(r.permutations)
+    assert np.all(np.abs(r.expected_mean - r.expected) <= 4.5 * se + 1e-9)
+    # the stars are FDR-controlled over the whole table
+    np.testing.assert_allclose(r.p_adj, stats.false_discovery_control(r.p_value.ravel()).reshape(r.p_value.shape))
+    np.testing.assert_array_equal(r.significant, r.p_adj <= 0.05)
+    d2 = r.to_dict()
+    assert d2["expected"][0][0] == pytest.approx(float(r.expected[0, 0])) and "p_adj" in d2

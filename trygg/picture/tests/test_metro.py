@@ -29,3 +29,23 @@ class MetroTestCase(BaseTestCase):
         self.login("lena")
         self.assertEqual(self.client.get("/lagesbild/storstader/?m=9999").status_code, 400)
         self.assertEqual(self.client.get("/lagesbild/storstader/?from=x").status_code, 400)
+
+
+class OnePopulationYearTestCase(BaseTestCase):
+    def test_every_municipality_is_divided_by_the_same_years_population(self):
+        from trygg.areas.models import Population
+        from trygg.picture import figures
+
+        # Stockholm already has 2026, the others not yet: all three use 2025
+        Population.objects.create(area=self.stockholm, year=2026, count=2_000_000, source="test")
+        make(self.stockholm, dt.date(2026, 3, 3), "ran", n=99)
+        t = figures.metro_comparison([self.stockholm, self.malmo, self.goteborg], dt.date(2026, 3, 1),
+                                     dt.date(2026, 3, 31))
+        self.assertEqual(t["population_year"], 2025)
+        self.assertEqual({r["population_year"] for r in t["rows"]}, {2025})
+        sthlm = next(r for r in t["rows"] if r["code"] == "0180")
+        self.assertEqual(sthlm["population"], 990_000)
+        self.assertAlmostEqual(sthlm["total"]["rate"], 10.0)
+        # compared alone, Stockholm uses its own latest year
+        alone = figures.metro_comparison([self.stockholm], dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+        self.assertEqual(alone["population_year"], 2026)

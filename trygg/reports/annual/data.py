@@ -14,6 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.analysis import change, hotspots, nearrepeat
 from trygg.analysis.spatial import project
@@ -32,7 +33,9 @@ from .work import work_section
 YEARS_BACK = 5
 MIN_TREND_YEARS = 3  # a slope needs at least three years of complete data
 HOTSPOT_CELL_M = 250.0
-KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 99, "seed": 2025}
+KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 999, "seed": 2025}
+TREND_MODELS = {"poisson": gettext_lazy("Poisson"), "negative_binomial": gettext_lazy("negative binomial"),
+                "quasi_poisson": gettext_lazy("quasi-Poisson")}
 MIN_POINTS = 20  # fewer points: no hotspot or near-repeat analysis (too little to say anything)
 
 
@@ -134,10 +137,11 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         trend_rows.append([str(theme_label(th)), *counts,
                            None if tr is None else round(tr.annual_change_pct, 1),
                            None if tr is None else round(tr.p_value, 4),
-                           "" if tr is None else tr.model])
+                           "" if tr is None else str(TREND_MODELS.get(tr.model, tr.model))])
     police_from = coverage.coverage_start("police")
-    trend_note = _("Trend: Poisson or negative binomial regression on the yearly counts with population as "
-                   "exposure (trygg.analysis.change.trend).")
+    trend_note = _("Trend: Poisson, negative binomial or (when the extra variation is not of the negative "
+                   "binomial form) quasi-Poisson regression on the yearly counts with population as exposure "
+                   "(trygg.analysis.change.trend).")
     if police_from is not None and police_from > year_bounds(years[0])[0]:
         trend_note = "%s %s" % (trend_note, _("The police events are complete from %(day)s: earlier years are left "
                                               "out of the trend and a partly covered year counts with its covered "
@@ -291,12 +295,14 @@ def _theme(rep, city, districts, start, end) -> dict:
         knox_result = nearrepeat.knox(x, y, days, **KNOX)
         rows = []
         for i, s in enumerate(knox_result.space_labels):
-            rows.append([s, *[f"{knox_result.ratio[i, j]:.2f}{'*' if knox_result.p_value[i, j] < .05 else ''}"
-                              if np.isfinite(knox_result.ratio[i, j]) else "–"
+            ratio = knox_result.ratio_exact  # observed / closed-form expected; * = significant after FDR
+            rows.append([s, *[f"{ratio[i, j]:.2f}{'*' if knox_result.significant[i, j] else ''}"
+                              if np.isfinite(ratio[i, j]) else "–"
                               for j in range(len(knox_result.time_labels))]])
         knox_table = rep.table(Table("Near repeat", _("Near-repeat (Knox) ratios, EST %(theme)s observations") % {
             "theme": rep.theme_label}, [_("Distance"), *knox_result.time_labels], rows,
-            _("Observed / expected pairs; * p < 0.05 (%(n)s permutations).") % {"n": KNOX["permutations"]}))
+            _("Observed / expected pairs (expected in closed form); * significant after Benjamini–Hochberg "
+              "FDR control over the table at q = 0.05 (%(n)s permutations).") % {"n": KNOX["permutations"]}))
     return {
         "years_table": years_table, "district_table": district_table, "figures": fig,
         "category_rows": [r for r in fig.rows if r.kind == "category"],
