@@ -1,6 +1,7 @@
 """EST report form for staff in the area, and the import history."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from trygg.areas.models import Area, Level
 from .est import placed_incident
 from .forms import EstReportForm
 from .models import ImportRun, Incident, Placement, Source
+from .placement import locate_points
 
 
 def _report_areas(user):
@@ -64,6 +66,29 @@ def est_report(request):
         "form": form, "recent": recent,
         "geojson": feature_collection(map_areas, {a.code: {"role": "area", "name": a.name} for a in map_areas}),
     })
+
+
+def _place_label(area) -> str:
+    """"Hjällbo torg, Nordost": the area and the district (stadsområde) it lies in."""
+    district = next((a for a in area.ancestors() if a.level == Level.STADSOMRADE), None)
+    return area.name if district is None or district == area else f"{area.name}, {district.name}"
+
+
+@access(Capability.REPORT_EST)
+def est_place(request):
+    """The area a point on the EST form's map lies in (the same lookup the form saves with), so the
+    reporter sees a name after a tap instead of coordinates."""
+    try:
+        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("lon and lat must be numbers")}, status=400)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return JsonResponse({"error": _("lon and lat must be degrees")}, status=400)
+    area = locate_points([lon], [lat])[0]
+    if area is None:
+        return JsonResponse({"found": False, "allowed": False})
+    return JsonResponse({"found": True, "code": area.code, "name": area.name, "label": _place_label(area),
+                         "allowed": bool(can(request.user, Capability.REPORT_EST, area))})
 
 
 @access(Capability.IMPORT_DATA)

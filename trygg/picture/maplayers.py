@@ -15,7 +15,10 @@ LAYERS = ("choropleth", "est", "hotspots", "police")
 
 
 def choropleth(area, start, end, compare="previous", theme=None) -> dict:
-    """The area's children with count, rate per 1,000, comparison count, ratio and an FDR flag."""
+    """The area's children with count, crude rate per 1,000, the empirical-Bayes smoothed rate
+    (``rates.eb_smooth``, Marshall 1991: small areas pulled towards the overall rate) that colours the
+    map, comparison count, ratio and an FDR flag; the collection's ``properties`` carry the
+    quantile class breaks of the smoothed rate for the legend."""
     children = list(area.children.all())
     if not children:
         children = [area]
@@ -27,14 +30,18 @@ def choropleth(area, start, end, compare="previous", theme=None) -> dict:
     c0 = queries.counts_by_child(parent, children, cmp.start, cmp.end, theme=theme)
     pop, _y = queries.population_of(children, end.year)
     r = rates.rate(c1, pop, per=RATE_PER)
+    eb = rates.eb_smooth(c1, pop, per=RATE_PER)
     props = {}
     if children:
         flags = change.flag_changes(c1, c0, float((end - start).days + 1), float(cmp.days))
         for i, c in enumerate(children):
             props[c.code] = {"count": int(c1[i]), "comparison_count": int(c0[i]), "rate": _f(r[i]),
-                             "population": int(pop[i]), "ratio": _f(flags.ratio[i]),
+                             "eb_rate": _f(eb[i]), "population": int(pop[i]), "ratio": _f(flags.ratio[i]),
                              "p_adj": _f(flags.p_adj[i]), "direction": str(flags.direction[i])}
-    return feature_collection(children, props)
+    fc = feature_collection(children, props)
+    fc["properties"] = {"rate_per": RATE_PER, "breaks": [round(b, 4) for b in rates.quantile_breaks(eb, 5)],
+                        "colour_by": "eb_rate"}
+    return fc
 
 
 def est_points(area, start, end, theme=None) -> dict:
