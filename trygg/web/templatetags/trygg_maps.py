@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 MAP_STRINGS = {
+    "event": _("event"),
     "events": _("events"),
     "comparison": _("comparison period"),
     "per_1000": _("per 1,000 inhabitants"),

@@ -62,7 +62,7 @@
         var arrow = p.direction === "up" ? " ▲ " + t("rise") : p.direction === "down" ? " ▼ " + t("fall") : "";
         l.bindTooltip(box([
           { text: p.name, strong: true },
-          fmt(p.count, 0) + " " + t("events") + " (" + t("comparison") + ": " + fmt(p.comparison_count, 0) + ")" + arrow,
+          TryggMap.count(p.count, "event", "events") + " (" + t("comparison") + ": " + fmt(p.comparison_count, 0) + ")" + arrow,
           p.rate !== null ? fmt(p.rate, 2) + " " + t("per_1000") : t("no_population"),
           p.eb_rate !== null ? fmt(p.eb_rate, 2) + " " + t("smoothed") : null
         ]));
@@ -89,7 +89,7 @@
           var p = f.properties;
           l.bindTooltip(box([
             { text: t("hotspot_title") + " (Gi* z = " + fmt(p.z, 2) + ")", strong: true },
-            fmt(p.count, 0) + " " + t("events") + " " + t("in_cell") + ", " + fmt(p.neighbourhood, 0) + " " + t("in_neighbourhood"),
+            TryggMap.count(p.count, "event", "events") + " " + t("in_cell") + ", " + fmt(p.neighbourhood, 0) + " " + t("in_neighbourhood"),
             t("p_fdr") + " = " + fmt(p.p_adj, 4),
             p.kde_per_km2 !== null ? fmt(p.kde_per_km2, 1) + " " + t("density") : null
           ]));
@@ -99,7 +99,7 @@
     return TryggMap.loadJSON(url("police")).then(function (fc) {
       done("police", L.geoJSON(fc, { pointToLayer: function (f, ll) {
         return L.circleMarker(ll, { radius: 4 + Math.sqrt(f.properties.count) * 2, color: "#102a5c", weight: 2, fillOpacity: 0.3 })
-          .bindTooltip(box([{ text: f.properties.name, strong: true }, fmt(f.properties.count, 0) + " " + t("events")])); } }), true);
+          .bindTooltip(box([{ text: f.properties.name, strong: true }, TryggMap.count(f.properties.count, "event", "events")])); } }), true);
     });
   }).then(function () {
     legendRows.push({ colour: "transparent", border: "#b3261e", shape: "line", text: t("rise") });

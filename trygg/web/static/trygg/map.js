@@ -77,33 +77,38 @@
     toggle();
     return group;
   }
-  /* A legend control: title and rows of {colour, border, shape: "box"|"dot"|"line", text}. */
+  /* A legend below the map (it never covers the map, also on a phone): title and rows of
+   * {colour, border, shape: "box"|"dot"|"line", text}. */
   function legend(map, title, rows) {
-    var control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      var box = L.DomUtil.create("div", "map-legend");
-      box.setAttribute("data-testid", "map-legend");
-      if (title) {
-        var h = document.createElement("strong");
-        h.appendChild(document.createTextNode(title));
-        box.appendChild(h);
-      }
-      rows.forEach(function (r) {
-        var row = document.createElement("div");
-        var key = document.createElement("span");
-        key.className = "key " + (r.shape || "box");
-        if (r.colour) { key.style.background = r.colour; }
-        if (r.border) { key.style.borderColor = r.border; }
-        row.appendChild(key);
-        row.appendChild(document.createTextNode(r.text));
-        box.appendChild(row);
-      });
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    control.addTo(map);
-    return control;
+    var box = document.createElement("div");
+    box.className = "map-legend";
+    box.setAttribute("data-testid", "map-legend");
+    if (title) {
+      var h = document.createElement("strong");
+      h.appendChild(document.createTextNode(title));
+      box.appendChild(h);
+    }
+    var list = document.createElement("ul");
+    rows.forEach(function (r) {
+      var row = document.createElement("li");
+      var key = document.createElement("span");
+      key.className = "key " + (r.shape || "box");
+      key.setAttribute("aria-hidden", "true");
+      if (r.colour) { key.style.background = r.colour; }
+      if (r.border) { key.style.borderColor = r.border; }
+      row.appendChild(key);
+      row.appendChild(document.createTextNode(r.text));
+      list.appendChild(row);
+    });
+    box.appendChild(list);
+    var el = map.getContainer();
+    var old = el.nextElementSibling;
+    if (old && old.classList.contains("map-legend")) { old.parentNode.removeChild(old); }
+    el.insertAdjacentElement("afterend", box);
+    return box;
   }
+  /* "1 händelse", "2 händelser" */
+  function count(n, one, many) { return fmt(n, 0) + " " + (n === 1 ? t(one) : t(many)); }
   function areaMap(el) {
     var map = create(el);
     return loadJSON(el.dataset.geojson).then(function (fc) {
@@ -127,7 +132,7 @@
     }).catch(function (err) { el.dataset.error = String(err); throw err; });
   }
   global.TryggMap = { create: create, areaMap: areaMap, loadJSON: loadJSON, t: t, fmt: fmt, textBox: textBox,
-                      labels: labels, legend: legend };
+                      labels: labels, legend: legend, count: count };
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.querySelector("[data-area-map]");
     if (el) { areaMap(el).catch(function () {}); }
