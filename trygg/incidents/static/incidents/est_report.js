@@ -39,7 +39,7 @@
     if (marker) { marker.setLatLng(latlng); } else { marker = L.circleMarker(latlng, { radius: 8, color: "#c0392b" }).addTo(map); }
     lon.value = latlng.lng.toFixed(6); lat.value = latlng.lat.toFixed(6);
     if (areaSelect) { areaSelect.value = ""; }
-    if (pan) { map.setView(latlng, Math.max(map.getZoom(), 15)); }
+    if (pan) { map.setView(latlng, Math.max(map.getZoom(), 14)); }
     return describe(latlng);
   }
   if (lon.value && lat.value) { place(L.latLng(parseFloat(lat.value), parseFloat(lon.value))); } else if (areaSelect && areaSelect.value) {

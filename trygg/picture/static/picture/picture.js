@@ -37,7 +37,7 @@
     return out;
   }
   var overlays = {}, loaded = 0, want = 4;
-  var control = L.control.layers(null, {}, { collapsed: false }).addTo(map);
+  var control = L.control.layers(null, {}, { collapsed: el.clientWidth < 600 }).addTo(map);
   function done(name, layer, show) {
     overlays[name] = layer;
     control.addOverlay(layer, el.dataset["l" + name.charAt(0).toUpperCase() + name.slice(1)] || name);
