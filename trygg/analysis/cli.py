@@ -264,47 +264,47 @@ def cmd_near_repeat(args, out) -> int:
 
 
 def cmd_hotspots(args, out) -> int:
-    from .hotspots import gi_star, grid_counts, grid_for, kde, silverman_bandwidth
+    """Every cell of the hotspot pipeline (``hotspotmap.from_points`` → ``hotspots.find_hotspots``),
+    the same pipeline the situation picture's map, the API and the annual report use."""
+    from dataclasses import replace
+
+    from .hotspotmap import from_points
+    from .hotspots import DEFAULT_HOTSPOT_SETTINGS
 
     t = Table(args.file, header=args.header)
     keep = None
     if args.skip_invalid:
         keep = _valid_rows(t, (args.x_col, args.y_col))
-    x, y = _xy(t, args, keep)
-    if x.size < 2:
-        raise InputError(f"{args.file}: hotspot analysis needs at least 2 events (found {x.size})")
-    if args.cell <= 0:
-        raise InputError("--cell must be positive")
-    grid = grid_for(x, y, args.cell)
-    if grid.nx * grid.ny > 25_000_000:
-        raise InputError(f"{args.file}: the grid would have {grid.nx}×{grid.ny} cells; use a larger --cell")
-    counts = grid_counts(x, y, grid)
-    g = gi_star(counts, q=args.q)
+    x, y = _xy(t, args, keep)  # projected to SWEREF 99 TM when --crs names another CRS
+    if x.size == 0:
+        raise InputError(f"{args.file}: no events")
+    if args.q is not None and not 0 < args.q < 1:
+        raise InputError("--q must lie between 0 and 1")
+    overrides = {k: v for k, v in (("cell", args.cell), ("permutations", args.permutations), ("seed", args.seed),
+                                   ("q", args.q)) if v is not None}
+    settings = replace(DEFAULT_HOTSPOT_SETTINGS, **overrides)
+    try:
+        layer = from_points(x, y, crs=None, settings=settings)
+    except ValueError as e:
+        raise InputError(f"{args.file}: {e}") from None
+    if layer.result.reason == "too_few_points":
+        print(f"{args.file}: {x.size} events, fewer than {settings.min_points}: no cell is tested", file=sys.stderr)
     dens = None
     if args.method == "kde":
-        bw = args.bandwidth if args.bandwidth else silverman_bandwidth(x, y)
-        dens = kde(x, y, grid, bw)
+        bw = args.bandwidth or layer.default_bandwidth()
+        dens = layer.density(bw)
         print(f"kde bandwidth: {bw:.1f} m", file=sys.stderr)
-    records = []
-    for k in range(grid.nx * grid.ny):  # one output record per cell
-        a, b = divmod(k, grid.nx)
-        rec = {"ix": int(b), "iy": int(a),
-               "x": grid.origin_x + (b + 0.5) * grid.cell, "y": grid.origin_y + (a + 0.5) * grid.cell,
-               "count": int(counts[a, b]), "z": float(g.z[a, b]), "p": float(g.p[a, b]),
-               "p_adj": float(g.p_adj[a, b]), "significant": bool(g.significant[a, b])}
-        if dens is not None:
-            rec["density"] = float(dens[a, b])
-        records.append(rec)
+    records = layer.records(density=dens)
     if args.format == "geojson":
+        cell = settings.cell
         feats = []
         for rec in records:
-            x0 = grid.origin_x + rec["ix"] * grid.cell
-            y0 = grid.origin_y + rec["iy"] * grid.cell
-            ring = [[x0, y0], [x0 + grid.cell, y0], [x0 + grid.cell, y0 + grid.cell], [x0, y0 + grid.cell], [x0, y0]]
+            x0, y0 = rec["x"] - cell / 2, rec["y"] - cell / 2
+            ring = [[x0, y0], [x0 + cell, y0], [x0 + cell, y0 + cell], [x0, y0 + cell], [x0, y0]]
             feats.append({"type": "Feature", "properties": {k: _num(v) for k, v in rec.items()},
                           "geometry": {"type": "Polygon", "coordinates": [ring]}})
         json.dump({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}}
-                   if args.crs else None, "features": feats}, out)
+                   if args.crs else None, "features": feats, "properties": layer.summary()}, out)
         out.write("\n")
         return 0
     _write_records(records, args.format, out)
@@ -465,15 +465,22 @@ def build_parser() -> argparse.ArgumentParser:
     nr.set_defaults(func=cmd_near_repeat)
 
     hs = sub.add_parser("hotspots", help="Gi* hotspots / kernel density on a grid",
-                        description="Counts points on a grid (origin floor(min/cell)·cell), computes Getis–Ord Gi* "
-                                    "(queen contiguity incl. self) with Benjamini–Hochberg FDR, and optionally a "
-                                    "Gaussian kernel density. Every cell is reported; iy counts from the south.")
+                        description="The hotspot pipeline of the situation picture (trygg/analysis/hotspots.py, "
+                                    "find_hotspots): points counted on a grid (origin floor(min/cell)·cell, one empty "
+                                    "ring around), Getis–Ord Gi* z (queen contiguity incl. self), conditional-permutation "
+                                    "p-values for the cells with at least 1 event and 5 in their 3×3 neighbourhood, "
+                                    "Benjamini–Hochberg FDR over those cells; optionally a Gaussian kernel density. "
+                                    "Every cell is reported; iy counts from the south. The defaults are the ones the "
+                                    "picture's map, the API and the annual report use.")
     common(hs)
-    hs.add_argument("--cell", type=_positive_float, default=100.0, help="cell size in metres (100)")
+    hs.add_argument("--cell", type=_positive_float, default=None, help="cell size in metres (250)")
     hs.add_argument("--method", choices=["gi-star", "kde"], default="gi-star")
     hs.add_argument("--bandwidth", type=_positive_float, default=None,
-                    help="KDE bandwidth = Gaussian kernel SD in metres (default: Silverman's rule σ·n^(-1/6))")
-    hs.add_argument("--q", type=float, default=0.05, help="false discovery rate for 'significant' (0.05)")
+                    help="KDE bandwidth = Gaussian kernel SD in metres (default: Silverman's rule σ·n^(-1/6), "
+                         "at least two cells)")
+    hs.add_argument("--permutations", type=_positive_int, default=None, help="conditional permutations (9999)")
+    hs.add_argument("--seed", type=int, default=None, help="random seed (fixed by default: same input, same cells)")
+    hs.add_argument("--q", type=float, default=None, help="false discovery rate for 'hot' (0.05)")
     hs.add_argument("--format", choices=["json", "geojson", "csv"], default="json")
     hs.set_defaults(func=cmd_hotspots)
 

@@ -70,3 +70,18 @@ def eb_smooth(counts, population, per: float = 1000.0) -> np.ndarray:
     w = np.divide(a, denom, out=np.zeros_like(denom), where=denom > 0)
     out[ok] = per * (m + w * (r - m))
     return out
+
+
+def quantile_breaks(values, k: int = 5) -> list[float]:
+    """Upper bounds of ``k`` quantile (equal-count) map classes of the finite ``values``, as
+    ``mapclassify.Quantiles`` does (the last bound is the maximum); duplicate bounds are merged, so
+    fewer classes come back when values repeat. Empty when there is no finite value."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0 or k < 1:
+        return []
+    b = np.quantile(v, np.arange(1, k + 1) / k)
+    return [float(x) for x in np.unique(b)]
+
+
+__all__ += ["quantile_breaks"]

@@ -5,5 +5,6 @@ from . import views
 app_name = "incidents"
 urlpatterns = [
     path("rapportera/", views.est_report, name="est_report"),
+    path("rapportera/plats.json", views.est_place, name="est_place"),
     path("importer/", views.import_history, name="import_history"),
 ]

@@ -1,11 +1,16 @@
 """EST report form for staff in the area, and the import history."""
 
+import numpy as np
+from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 
 from trygg.accounts.access import access, can, memberships, scoped_areas
 from trygg.accounts.permissions import Capability, role_has
+from trygg.analysis.spatial import assign_points_to_polygons
 from trygg.areas.geojson import feature_collection
 from trygg.areas.models import Area, Level
 
@@ -64,6 +69,43 @@ def est_report(request):
         "form": form, "recent": recent,
         "geojson": feature_collection(map_areas, {a.code: {"role": "area", "name": a.name} for a in map_areas}),
     })
+
+
+def _place_label(area) -> str:
+    """"Hjällbo torg, Nordost": the area and the district (stadsområde) it lies in."""
+    district = next((a for a in area.ancestors() if a.level == Level.STADSOMRADE), None)
+    return area.name if district is None or district == area else f"{area.name}, {district.name}"
+
+
+@access(Capability.REPORT_EST)
+def est_place(request):
+    """The area a point on the EST form's map lies in — one of the reporter's own areas (the list
+    the form offers), else the district — so the reporter sees a name after a tap, not coordinates."""
+    try:
+        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("lon and lat must be numbers")}, status=400)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return JsonResponse({"error": _("lon and lat must be degrees")}, status=400)
+    # the reporter's own areas first (a few polygons: fast); else which district it lies in
+    area = _point_in([lon], [lat], _report_areas(request.user))
+    if area is None:
+        city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+        districts = Area.objects.filter(level=Level.STADSOMRADE, path__startswith=city.path) if city else []
+        area = _point_in([lon], [lat], list(districts))
+    if area is None:
+        return JsonResponse({"found": False, "allowed": False})
+    return JsonResponse({"found": True, "code": area.code, "name": area.name, "label": _place_label(area),
+                         "allowed": bool(can(request.user, Capability.REPORT_EST, area))})
+
+
+def _point_in(lons, lats, areas):
+    areas = [a for a in areas if a.geometry]
+    if not areas:
+        return None
+    k = assign_points_to_polygons(np.asarray(lons, float), np.asarray(lats, float),
+                                  [shape(a.geometry) for a in areas])[0]
+    return areas[k] if k >= 0 else None
 
 
 @access(Capability.IMPORT_DATA)

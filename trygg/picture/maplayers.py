@@ -4,9 +4,7 @@ Statistics from ``trygg.analysis`` (change, rates, hotspots, spatial); counts fr
 
 from __future__ import annotations
 
-import numpy as np
-
-from trygg.analysis import change, hotspots, rates, spatial
+from trygg.analysis import change, hotspotmap, rates
 from trygg.areas.geojson import feature_collection
 from trygg.incidents.categories import category_label
 
@@ -14,11 +12,13 @@ from . import queries
 from .figures import RATE_PER, _f, comparison_period
 
 LAYERS = ("choropleth", "est", "hotspots", "police")
-HOTSPOT_CELL_M = 250.0
 
 
 def choropleth(area, start, end, compare="previous", theme=None) -> dict:
-    """The area's children with count, rate per 1,000, comparison count, ratio and an FDR flag."""
+    """The area's children with count, crude rate per 1,000, the empirical-Bayes smoothed rate
+    (``rates.eb_smooth``, Marshall 1991: small areas pulled towards the overall rate) that colours the
+    map, comparison count, ratio and an FDR flag; the collection's ``properties`` carry the
+    quantile class breaks of the smoothed rate for the legend."""
     children = list(area.children.all())
     if not children:
         children = [area]
@@ -30,14 +30,18 @@ def choropleth(area, start, end, compare="previous", theme=None) -> dict:
     c0 = queries.counts_by_child(parent, children, cmp.start, cmp.end, theme=theme)
     pop, _y = queries.population_of(children, end.year)
     r = rates.rate(c1, pop, per=RATE_PER)
+    eb = rates.eb_smooth(c1, pop, per=RATE_PER)
     props = {}
     if children:
         flags = change.flag_changes(c1, c0, float((end - start).days + 1), float(cmp.days))
         for i, c in enumerate(children):
             props[c.code] = {"count": int(c1[i]), "comparison_count": int(c0[i]), "rate": _f(r[i]),
-                             "population": int(pop[i]), "ratio": _f(flags.ratio[i]),
+                             "eb_rate": _f(eb[i]), "population": int(pop[i]), "ratio": _f(flags.ratio[i]),
                              "p_adj": _f(flags.p_adj[i]), "direction": str(flags.direction[i])}
-    return feature_collection(children, props)
+    fc = feature_collection(children, props)
+    fc["properties"] = {"rate_per": RATE_PER, "breaks": [round(b, 4) for b in rates.quantile_breaks(eb, 5)],
+                        "colour_by": "eb_rate"}
+    return fc
 
 
 def est_points(area, start, end, theme=None) -> dict:
@@ -49,43 +53,18 @@ def est_points(area, start, end, theme=None) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def hotspot_cells(area, start, end, theme=None, cell=HOTSPOT_CELL_M) -> dict:
-    """Cells of a ``cell``-metre grid in SWEREF 99 TM (EPSG:3006) with a significant positive Getis–Ord
-    Gi* (FDR q = 0.05, ``hotspots.gi_star``) over all incidents with a point, plus the kernel density
-    (``hotspots.kde``, per km²) of each hot cell; cell corners projected back to WGS84."""
-    pts = queries.incident_points(area, start, end, theme=theme)
-    empty = {"type": "FeatureCollection", "features": [], "properties": {"cell_m": cell, "points": int(pts["lon"].size)}}
-    if pts["lon"].size < 3:
-        return empty
-    x, y = spatial.project(pts["lon"], pts["lat"])
-    grid = hotspots.grid_for(x, y, cell)
-    # one empty ring of cells around the points so that edge cells have neighbours
-    grid = hotspots.Grid(grid.origin_x - cell, grid.origin_y - cell, cell, grid.nx + 2, grid.ny + 2)
-    counts = hotspots.grid_counts(x, y, grid)
-    gi = hotspots.gi_star(counts)
-    try:
-        dens = hotspots.kde(x, y, grid, bandwidth=max(2 * cell, hotspots.silverman_bandwidth(x, y)))
-    except ValueError:
-        dens = np.zeros(counts.shape)
-    iy, ix = np.nonzero(gi.significant & (gi.z > 0))
-    if iy.size == 0:
-        return empty
-    x0 = grid.origin_x + ix * cell
-    y0 = grid.origin_y + iy * cell
-    cx = np.concatenate([x0, x0 + cell, x0 + cell, x0])
-    cy = np.concatenate([y0, y0, y0 + cell, y0 + cell])
-    lon, lat = spatial.project(cx, cy, to_crs="EPSG:4326", from_crs="EPSG:3006")
-    n = iy.size
-    lon, lat = lon.reshape(4, n), lat.reshape(4, n)
-    feats = []
-    for k in range(n):
-        ring = [[round(float(lon[j, k]), 6), round(float(lat[j, k]), 6)] for j in (0, 1, 2, 3, 0)]
-        feats.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-                      "properties": {"count": int(counts[iy[k], ix[k]]), "z": round(float(gi.z[iy[k], ix[k]]), 2),
-                                     "p_adj": float(gi.p_adj[iy[k], ix[k]]),
-                                     "kde_per_km2": round(float(dens[iy[k], ix[k]]) * 1e6, 2)}})
-    empty["features"] = feats
-    return empty
+def area_hotspots(area, start, end, theme=None, sources=None) -> hotspotmap.HotspotLayer:
+    """The hotspot pipeline (``trygg.analysis.hotspotmap``) over the incidents with a point in
+    ``area`` and the period — the one call the map layer, the API and the annual report share."""
+    pts = queries.incident_points(area, start, end, theme=theme, sources=sources)
+    return hotspotmap.from_points(pts["lon"], pts["lat"], crs="EPSG:4326")
+
+
+def hotspot_cells(area, start, end, theme=None) -> dict:
+    """Hot cells of the pipeline's grid (250 m, SWEREF 99 TM) as a WGS84 GeoJSON layer: Gi* with
+    conditional-permutation p-values and FDR over the cells that meet the minimum counts
+    (``trygg.analysis.hotspots.find_hotspots``), with the kernel density of each hot cell."""
+    return area_hotspots(area, start, end, theme).feature_collection()
 
 
 def police_text_places(area, start, end, theme=None) -> dict:

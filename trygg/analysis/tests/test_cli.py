@@ -82,12 +82,14 @@ def test_hotspots_reports_every_cell(tmp_path, capsys):
     code, out, err = run(["hotspots", path, "--x-col", "x", "--y-col", "y", "--cell", "100", "--format", "json"], capsys)
     assert code == 0, err
     cells = json.loads(out)
-    nx = int(np.floor(x.max() / 100) - np.floor(x.min() / 100)) + 1
-    ny = int(np.floor(y.max() / 100) - np.floor(y.min() / 100)) + 1
+    nx = int(np.floor(x.max() / 100) - np.floor(x.min() / 100)) + 1 + 2  # one empty ring on each side
+    ny = int(np.floor(y.max() / 100) - np.floor(y.min() / 100)) + 1 + 2
     assert len(cells) == nx * ny and sum(c["count"] for c in cells) == 300
-    assert {"ix", "iy", "count", "z", "p", "significant"} <= set(cells[0])
+    assert {"ix", "iy", "count", "neighbourhood", "z", "p", "p_adj", "tested", "hot"} <= set(cells[0])
     hot = max(cells, key=lambda c: c["z"])
-    assert hot["significant"] and hot["count"] > 20
+    assert hot["hot"] and hot["count"] > 20 and hot["p"] == pytest.approx(1 / 10_000)
+    assert all(c["p"] is None for c in cells if not c["tested"])  # untested cells carry no p-value
+    assert all(c["count"] >= 1 and c["neighbourhood"] >= 5 for c in cells if c["hot"])
     code, out, _ = run(["hotspots", path, "--x-col", "x", "--y-col", "y", "--cell", "100", "--method", "kde",
                         "--bandwidth", "250", "--format", "geojson"], capsys)
     fc = json.loads(out)

@@ -103,3 +103,101 @@ def test_kde_250m_on_100m_cells_was_18_percent_off_and_now_is_not():
     d, ref = kde(x, y, g, 250.0), _exact_kde(x, y, g, 250.0)
     big = ref > 0.1 * ref.max()
     assert (np.abs(d[big] - ref[big]) / ref[big]).max() < 0.02
+
+
+# ----------------------------------------------------------------------------- the pipeline
+from trygg.analysis.hotspots import (  # noqa: E402
+    DEFAULT_HOTSPOT_SETTINGS,
+    HotspotSettings,
+    _queen_sum,
+    distinct_draws,
+    find_hotspots,
+    permutation_larger,
+)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("shape", [(12, 15), (5, 3)])
+def test_conditional_permutation_equals_esda_with_the_same_draws(shape):
+    """esda.G_Local's p_sim (conditional randomisation, esda.crand) reproduced exactly: the same
+    seed gives esda's permuted ids (legacy np.random.choice, as esda.crand.vec_permutations), and
+    our count of permuted sums ≥ observed, folded as esda's 'directed' alternative, is esda's."""
+    rng = np.random.default_rng(3)
+    c = rng.poisson(rng.gamma(0.3, 2.0, shape)).astype(float)
+    c[1:3, 1:3] += 6
+    perms, seed = 999, 12345
+    ref = esda.G_Local(c.ravel(), lat2W(*shape, rook=False), transform="B", star=True, permutations=perms,
+                       seed=seed, n_jobs=1)
+    np.random.seed(seed)
+    ids = np.stack([np.random.choice(c.size - 1, 8, replace=False) for _ in range(perms)])
+    card = _queen_sum(np.ones(shape)).astype(int).ravel()
+    larger = permutation_larger(c, _queen_sum(c).ravel(), np.arange(c.size), card - 1, ids)
+    folded = np.minimum(larger, perms - larger)
+    np.testing.assert_allclose((folded + 1) / (perms + 1), ref.p_sim, rtol=1e-6)
+
+
+def test_distinct_draws_are_distinct_and_uniform():
+    d = distinct_draws(10, 8, 20_000, np.random.default_rng(0))
+    s = np.sort(d, axis=1)
+    assert (s[:, 1:] != s[:, :-1]).all() and d.min() >= 0 and d.max() <= 9
+    from scipy import stats
+    for k in (1, 3, 8):  # every prefix is a uniform sample: each value equally often
+        f = np.bincount(d[:, :k].ravel(), minlength=10)
+        assert stats.chisquare(f).pvalue > 0.001, k
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_pipeline_p_values_agree_with_esda_within_monte_carlo_error():
+    """With its own (fast) draws the pipeline's p for hot cells lies within Monte Carlo error of
+    esda.G_Local's p_sim on the same padded grid."""
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.uniform(0, 3000, 150), rng.normal(1500, 120, 60), rng.normal(600, 80, 25)])
+    y = np.concatenate([rng.uniform(0, 2000, 150), rng.normal(1000, 120, 60), rng.normal(1500, 80, 25)])
+    h = find_hotspots(x, y)
+    g = h.grid
+    assert g.origin_x == np.floor(x.min() / 250) * 250 - 250 and g.nx == int(np.floor((x.max() - g.origin_x - 250) / 250)) + 3
+    ref = esda.G_Local(h.counts.ravel().astype(float), lat2W(g.ny, g.nx, rook=False), transform="B", star=True,
+                       permutations=9999, seed=1, n_jobs=1)
+    t = h.tested.ravel() & (h.z.ravel() > 0)
+    assert t.sum() >= 5
+    mine, theirs = h.p.ravel()[t], ref.p_sim[t]
+    se = np.sqrt(np.maximum(theirs * (1 - theirs), 1e-4) / 9999)
+    assert (np.abs(mine - theirs) <= 5 * se + 2e-4).all(), np.c_[mine, theirs]
+
+
+def test_a_cell_without_events_is_never_a_hotspot():
+    # the case of the issue: a 6-report map gave "Gi* z = 4.07, n = 0"
+    x = np.array([100.0, 120, 130, 360, 380, 390])
+    y = np.array([100.0, 110, 140, 120, 130, 90])
+    h = find_hotspots(x, y)
+    assert h.reason == "too_few_points" and not h.hot.any() and not h.tested.any()
+    assert np.isnan(h.p).all()
+    # enough points: an empty cell between two clusters has a high z but is not tested
+    x = np.r_[np.full(12, 100.0), np.full(12, 600.0), np.linspace(-2000, 3000, 30)]
+    y = np.r_[np.full(12, 100.0), np.full(12, 100.0), np.linspace(-1500, 2500, 30)]
+    h = find_hotspots(x, y)
+    empty_high = (h.counts == 0) & (h.z > 2)
+    assert empty_high.any() and not h.hot[empty_high].any()
+    assert h.hot.any() and (h.counts[h.hot] >= 1).all() and (h.neighbourhood[h.hot] >= 5).all()
+
+
+def test_fdr_over_the_tested_cells_and_determinism():
+    rng = np.random.default_rng(1)
+    x = np.r_[rng.normal(0, 60, 40), rng.uniform(-3000, 3000, 400)]
+    y = np.r_[rng.normal(0, 60, 40), rng.uniform(-3000, 3000, 400)]
+    h = find_hotspots(x, y)
+    from scipy.stats import false_discovery_control
+
+    p = h.p[h.tested]
+    np.testing.assert_allclose(h.p_adj[h.tested], false_discovery_control(p, method="bh"))
+    assert (h.p_adj[h.hot] <= DEFAULT_HOTSPOT_SETTINGS.q).all()
+    assert np.isnan(h.p_adj[~h.tested]).all()
+    again = find_hotspots(x[::-1], y[::-1])  # same points in another order: same cells
+    assert (again.hot == h.hot).all() and np.array_equal(again.p, h.p, equal_nan=True)
+    # raising the neighbourhood minimum only removes cells
+    strict = find_hotspots(x, y, HotspotSettings(min_neighbourhood_count=20))
+    assert not (strict.tested & ~h.tested).any()
+    with pytest.raises(ValueError):
+        find_hotspots(x, y, HotspotSettings(cell=0))
+    with pytest.raises(ValueError):
+        find_hotspots(x * 1e4, y * 1e4, HotspotSettings(cell=1))

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trygg.analysis import change, hotspots, nearrepeat
+from trygg.analysis import change, nearrepeat
+from trygg.analysis.hotspots import DEFAULT_HOTSPOT_SETTINGS
 from trygg.analysis.spatial import project
 from trygg.areas.models import Area, Level
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
-from trygg.picture import figures, queries
+from trygg.picture import figures, maplayers, queries
 from trygg.surveys import collaboration
 from trygg.surveys.models import CollaborationRound
 from trygg.surveys.results import area_series
@@ -32,11 +33,10 @@ from .work import work_section
 
 YEARS_BACK = 5
 MIN_TREND_YEARS = 3  # a slope needs at least three years of complete data
-HOTSPOT_CELL_M = 250.0
 KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 999, "seed": 2025}
 TREND_MODELS = {"poisson": gettext_lazy("Poisson"), "negative_binomial": gettext_lazy("negative binomial"),
                 "quasi_poisson": gettext_lazy("quasi-Poisson")}
-MIN_POINTS = 20  # fewer points: no hotspot or near-repeat analysis (too little to say anything)
+MIN_POINTS = 20  # fewer points: no near-repeat analysis (too little to say anything); hotspots use the pipeline's rule
 
 
 @dataclass
@@ -75,19 +75,13 @@ def _flag_rows(fig: figures.PictureFigures, kind="theme"):
 
 
 def _hotspots(area, start, end, theme=None, sources=None):
-    """Gi* hotspots of the incidents with a point (trygg.analysis.hotspots) → dict for the map."""
-    pts = queries.incident_points(area, start, end, theme=theme, sources=sources)
-    n = len(pts["lon"])
-    out = {"n": n, "grid": None, "z": None, "significant": None, "hot_cells": 0, "points": None}
-    if n:
-        x, y = project(pts["lon"], pts["lat"])
-        out["points"] = (x, y)
-        if n >= MIN_POINTS:
-            grid = hotspots.grid_for(x, y, HOTSPOT_CELL_M)
-            res = hotspots.gi_star(hotspots.grid_counts(x, y, grid))
-            out.update(grid=grid, z=res.z, significant=res.significant,
-                       hot_cells=int((res.significant & (res.z > 0)).sum()))
-    return out
+    """The hotspot pipeline shared with the map and the API (``maplayers.area_hotspots``) → dict
+    for the report's static map."""
+    layer = maplayers.area_hotspots(area, start, end, theme=theme, sources=sources)
+    h = layer.result
+    return {"n": h.n_points, "grid": h.grid, "z": h.z if h.grid is not None else None,
+            "significant": h.hot if h.grid is not None else None, "hot_cells": h.hot_cells,
+            "points": (layer.x, layer.y) if h.n_points else None, "summary": layer.summary()}
 
 
 def _trend_row(counts, pops, years, source="police"):
@@ -201,7 +195,7 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     # 5. Method and data sources
     tick("method")
     rep.method = {"sources": queries.data_sources(), "population_years": fig.population_year, "bra_year": fig.bra_year,
-                  "hotspot_cell": HOTSPOT_CELL_M, "knox": KNOX, "min_points": MIN_POINTS}
+                  "hotspot_cell": DEFAULT_HOTSPOT_SETTINGS.cell, "hotspot": DEFAULT_HOTSPOT_SETTINGS, "knox": KNOX, "min_points": MIN_POINTS}
     return rep
 
 
