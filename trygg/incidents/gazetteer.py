@@ -132,18 +132,29 @@ class Gazetteer:
         self.by_path: dict[str, Area] = {a.path: a for a in areas}
         self.by_path[municipality.path] = municipality
         mpath = municipality.path
-        targets: dict[str, Target] = {}
-        # 1. area names; a name shared by nested areas ("Backa", "Askim") means the larger one,
-        #    a name shared by separate areas their common ancestor.
-        for a in sorted(areas, key=lambda a: a.path.count("/")):
-            key = name_key(a.name)
-            if key in targets:
-                targets[key] = Target(_common_path([targets[key].path, a.path]), mpath, targets[key].name)
-            else:
-                targets[key] = Target(a.path, mpath, a.name)
-        # 2. other municipalities' names (outside), then 3. this municipality's place names.
         from .models import PlaceName
 
+        targets: dict[str, Target] = {}
+        own = list(PlaceName.objects.filter(municipality=municipality).values_list("name", "area__path", "origin"))
+
+        def add_own(name, path):
+            key = name_key(name)
+            if key:
+                targets[key] = Target(path or "", mpath, name, outside=bool(path) and not path.startswith(mpath))
+
+        # 1. the shipped register (stops, localities, landmarks)
+        for name, path, origin in own:
+            if origin == PlaceName.Origin.REGISTER:
+                add_own(name, path)
+        # 2. area names win over the register; a name shared by nested areas ("Backa", "Askim")
+        #    means the larger one, a name shared by separate areas their common ancestor.
+        area_keys: dict[str, str] = {}
+        for a in sorted(areas, key=lambda a: a.path.count("/")):
+            key = name_key(a.name)
+            area_keys[key] = _common_path([area_keys[key], a.path]) if key in area_keys else a.path
+        for key, path in area_keys.items():
+            targets[key] = Target(path, mpath, key)
+        # 3. other municipalities' names (outside) where this municipality has no such name
         home_county = municipality.code[:2] if len(municipality.code) == 4 else None
         outside: dict[str, set[str]] = {}
         for m in Area.objects.filter(level=Level.MUNICIPALITY).exclude(pk=municipality.pk).only("name", "code", "path"):
@@ -155,17 +166,14 @@ class Gazetteer:
         for name, path in rows:
             if not path.startswith(mpath):
                 outside.setdefault(name_key(name), set()).add(path)
-        self.outside_keys = set()
+        own_keys = {name_key(n) for n, _p, _o in own}
         for key, paths in outside.items():
-            if key and key not in targets:
-                p = next(iter(paths)) if len(paths) == 1 else ""
-                targets[key] = Target(p, "", key, outside=True)
-                self.outside_keys.add(key)
-        own = PlaceName.objects.filter(municipality=municipality).values_list("name", "area__path")
-        for name, path in own:
-            key = name_key(name)
-            if key:
-                targets[key] = Target(path or "", mpath, name, outside=bool(path) and not path.startswith(mpath))
+            if key and key not in targets and key not in own_keys:
+                targets[key] = Target(next(iter(paths)) if len(paths) == 1 else "", "", key, outside=True)
+        # 4. the curated list and the analyst's names win over everything
+        for name, path, origin in own:
+            if origin != PlaceName.Origin.REGISTER:
+                add_own(name, path)
         self.home_key = name_key(municipality.name)
         targets[self.home_key] = Target("", mpath, municipality.name)
         for key in exclude_names or ():
