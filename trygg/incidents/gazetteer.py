@@ -6,7 +6,7 @@ free text. A :class:`Gazetteer` is built for one municipality that has areas bel
 1. the names of its stadsområden, mellanområden and primärområden (Area table);
 2. its place names (:class:`~trygg.incidents.models.PlaceName`: the shipped stop/locality/landmark
    register, the curated list with its corrections, and the analyst's own names — later ones win);
-3. the place names of other municipalities and the names of the municipalities of the same county,
+3. the place names and names of the other municipalities of the same county (SCB code prefix),
    used only to notice that an event filed under this municipality happened elsewhere.
 
 Matching works on words, not on one large regular expression: the text is split into words once,
@@ -161,8 +161,8 @@ class Gazetteer:
             if home_county and m.code.startswith(home_county):
                 outside.setdefault(name_key(m.name), set()).add(m.path)
         rows = (PlaceName.objects.exclude(municipality=municipality)
-                .exclude(kind=PlaceName.Kind.STREET).filter(area__isnull=False)
-                .values_list("name", "area__path"))
+                .filter(municipality__code__startswith=home_county or "-", area__isnull=False)
+                .exclude(kind=PlaceName.Kind.STREET).values_list("name", "area__path"))
         for name, path in rows:
             if not path.startswith(mpath):
                 outside.setdefault(name_key(name), set()).add(path)

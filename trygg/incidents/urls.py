@@ -6,4 +6,5 @@ app_name = "incidents"
 urlpatterns = [
     path("rapportera/", views.est_report, name="est_report"),
     path("importer/", views.import_history, name="import_history"),
+    path("ortnamn/", views.gazetteer, name="gazetteer"),
 ]
