@@ -23,7 +23,8 @@ specific of them; names in different areas give their lowest common ancestor (a 
 stadsområde), or — when that is the municipality itself — no placement. A name that covers several
 primärområden points at the area containing them all (a data decision, see ``names_<code>.csv``).
 Only when the text names no place of its own municipality but exactly names places of one other
-municipality is the event moved there.
+municipality is the event moved there; when it names both, its own municipality's names count
+only if one of them comes first (police texts name the event's place first), else nothing is placed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def rules() -> dict:
         "arrest": frozenset(raw["arrest_words"]), "arrest_window": int(raw["arrest_window"]),
         "organisation": frozenset(raw["organisation_words"]),
         "road": tuple(sorted(raw["compound_road"], key=len, reverse=True)),
+        "street": tuple(sorted(raw["compound_street"], key=len, reverse=True)),
         "site": tuple(sorted(raw["compound_site"], key=len, reverse=True)),
         "min_stem": int(raw["compound_min_stem"]),
         "inflections": tuple(sorted(raw["inflections"], key=len, reverse=True)),
@@ -154,6 +156,8 @@ class Gazetteer:
             area_keys[key] = _common_path([area_keys[key], a.path]) if key in area_keys else a.path
         for key, path in area_keys.items():
             targets[key] = Target(path, mpath, key)
+        large = {a.path for a in areas if a.level in (Level.STADSOMRADE, Level.MELLANOMRADE)}
+        self.large_area_keys = {k for k, p in area_keys.items() if p in large or p == mpath}
         # 3. other municipalities' names (outside) where this municipality has no such name
         home_county = municipality.code[:2] if len(municipality.code) == 4 else None
         outside: dict[str, set[str]] = {}
@@ -168,7 +172,7 @@ class Gazetteer:
                 outside.setdefault(name_key(name), set()).add(path)
         own_keys = {name_key(n) for n, _p, _o in own}
         for key, paths in outside.items():
-            if key and key not in targets and key not in own_keys:
+            if key and key not in targets and key not in own_keys and key not in self.rules["common"]:
                 targets[key] = Target(next(iter(paths)) if len(paths) == 1 else "", "", key, outside=True)
         # 4. the curated list and the analyst's names win over everything
         for name, path, origin in own:
@@ -198,7 +202,7 @@ class Gazetteer:
         if not single:
             return None
         r = self.rules
-        for kind, endings in (("road", r["road"]), ("site", r["site"])):
+        for kind, endings in (("road", r["road"]), ("street", r["street"]), ("site", r["site"])):
             for end in endings:
                 if not key.endswith(end) or len(key) - len(end) < r["min_stem"]:
                     continue
@@ -208,7 +212,8 @@ class Gazetteer:
                     stems += [s + "en", s + "et", s + "n"]
                 for s in stems:
                     t = self.targets.get(s)
-                    if t is not None and not t.outside and s != self.home_key and t.path:
+                    if t is not None and not t.outside and s != self.home_key and t.path \
+                            and not (kind == "street" and s in self.large_area_keys):
                         return t, f"compound-{kind}"
         return None
 
@@ -275,12 +280,12 @@ class Gazetteer:
         home = [f for f in found if not f.target.outside]
         away = [f for f in found if f.target.outside]
         if home:
-            if away:
-                return None
+            if away and found[0].target.outside:
+                return None  # the text names another municipality's place first: no guess
             paths = []
             for f in home:
                 p = f.target.path
-                if f.rule == "compound-road" and self.levels.get(p) in (Level.PRIMAROMRADE, Level.BASOMRADE):
+                if f.rule in ("compound-road", "compound-street") and self.levels.get(p) in (Level.PRIMAROMRADE, Level.BASOMRADE):
                     p = _parent_path(p)
                 paths.append(p)
             names = tuple(dict.fromkeys(f.text for f in home))

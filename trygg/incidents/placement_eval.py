@@ -3,7 +3,8 @@
 The labels (``tests/data/placement_labels_<code>.csv``: id, stadsomrade, primaromrade,
 outside_municipality, note) were written by reading each event's text: the stadsområde code,
 "none" (the text names no place a reader could use), "outside" (another municipality) or
-"unknown" (the text names a street the labeller could not locate; left out of every figure).
+"unknown" (the text names a street the labeller could not locate: counted in coverage, left
+out of precision, which cannot be judged for it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def read_labels(code: str, path: Path | None = None) -> dict[str, dict]:
 
 @dataclass
 class Evaluation:
-    events: int = 0  # labelled (unknown left out)
+    events: int = 0  # every labelled event (unknown included)
+    unknown: int = 0
+    unknown_placed: int = 0
     placeable: int = 0  # labelled with a stadsområde
     placed: int = 0  # placed in a stadsområde (or finer) of the municipality
     placed_correct: int = 0
@@ -38,7 +41,8 @@ class Evaluation:
 
     @property
     def coverage(self) -> float:
-        return self.placed / self.events if self.events else 0.0
+        """Events placed in a stadsområde (or finer), of every sampled event."""
+        return (self.placed + self.unknown_placed) / self.events if self.events else 0.0
 
     @property
     def recall(self) -> float:
@@ -54,8 +58,9 @@ class Evaluation:
 
     def lines(self) -> list[str]:
         return [
-            f"labelled events: {self.events} ({self.placeable} name a place in a stadsområde)",
-            f"placed in a stadsområde: {self.placed} = {self.coverage:.1%} of the labelled events",
+            f"sampled events: {self.events} ({self.placeable} name a place in a stadsområde, "
+            f"{self.unknown} a street the labeller could not locate)",
+            f"placed in a stadsområde: {self.placed + self.unknown_placed} = {self.coverage:.1%} of the sampled events",
             f"stadsområde precision: {self.placed_correct}/{self.placed} = {self.precision:.1%}",
             f"recall of the placeable: {self.placed_correct}/{self.placeable} = {self.recall:.1%}",
             f"primärområde precision (label gives one): {self.primar_correct}/{self.primar_checked}"
@@ -71,11 +76,15 @@ def evaluate(gazetteer: Gazetteer, events: dict[str, dict], labels: dict[str, di
     ev = Evaluation()
     for eid, label in labels.items():
         so = label["stadsomrade"]
-        if so == "unknown" or eid not in events:
+        if eid not in events:
             continue
         ev.events += 1
         text = incident_text(events[eid].get("summary", ""), events[eid].get("body", ""))
         res = gazetteer.find(text)
+        if so == "unknown":
+            ev.unknown += 1
+            ev.unknown_placed += res is not None and not res.outside
+            continue
         got_so = got_po = None
         if res is not None and not res.outside:
             segs = res.path.strip("/").split("/")[depth:]
