@@ -14,6 +14,7 @@ GROUPS = {
     "fetch": "Fetch data from a live source",
     "report": "Generate reports",
     "export": "Export data",
+    "place": "Place stored data again (police-events)",
 }
 DJANGO_COMMANDS = {"migrate": "Create or update the database tables",
                    "createsuperuser": "Create an administrator (Django)",

@@ -12,6 +12,7 @@ from trygg.accounts.models import Organisation
 from .bra import import_bra_csv
 from .importing import summary_line
 from .models import ImportRun, Incident, Source
+from .placing import load_gazetteer, replace_police_events
 from .police import import_police_file
 from .synthetic import load_synthetic
 
@@ -33,8 +34,11 @@ def _once(path: Path, importer, stdout) -> None:
 
 
 def load(stdout):
+    load_gazetteer(stdout=stdout)
     for name in ("polisen_events_vastra_gotaland_2022-09_2026-08.json.gz", "polisen_events_sweden_2022-09_2026-08.json.gz"):
         _once(DEMO / name, import_police_file, stdout)
+    moves = replace_police_events()  # a changed gazetteer applies to events imported before
+    stdout.write(f"Police events placed again by text: {moves.changed} changed, {moves.placed_after} placed\n")
     _once(DEMO / "bra_anmalda_brott_goteborg_stadsomraden_2023_2025.csv", import_bra_csv, stdout)
     last = Incident.objects.filter(source=Source.POLICE).aggregate(d=Max("date"))["d"]
     if last:

@@ -71,3 +71,32 @@ class EstReportForm(forms.Form):
         else:
             raise forms.ValidationError(_("Choose the place on the map, use your position or choose an area."))
         return data
+
+
+class PlaceNameForm(forms.Form):
+    """The analyst's own gazetteer entry: a name and the area it places an event at."""
+
+    name = forms.CharField(label=_("Place name as written in the text"), max_length=200,
+                           validators=[validate_no_personal_data])
+    area = forms.ChoiceField(label=_("Area it places an event at"), required=False,
+                             help_text=_("Leave empty to never place an event by this name."))
+    note = forms.CharField(label=_("Note (why)"), max_length=500, required=False,
+                           validators=[validate_no_personal_data])
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = {a.code: a for a in areas}
+        self.fields["area"].choices = [("", _("— never place by this name —"))] + [
+            (a.code, f"{a.name} ({a.get_level_display()})") for a in areas]
+
+    def clean_name(self):
+        from .gazetteer import name_key
+
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name_key(name):
+            raise forms.ValidationError(_("The name must contain letters."))
+        return name
+
+    def clean_area(self):
+        code = self.cleaned_data.get("area") or ""
+        return self.areas.get(code) if code else None

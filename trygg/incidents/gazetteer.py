@@ -1,81 +1,304 @@
-"""Place an incident in a district from the place names in its text.
+"""Place an incident from the place names in its text.
 
-The police feed gives only the municipality's centre as coordinates; the district or street is in
-the free text. The gazetteer holds the names of the home municipality's stadsområden,
-mellanområden and primärområden (from the Area table) plus well-known squares and neighbourhoods
-(``data/places_<municipality code>.csv``: name, primaromrade). All names are compiled into one
-regular expression (longest first, word boundaries, Swedish letters, an optional genitive "s"), so
-a text is scanned once. The finest match wins (a listed place or a primärområde over a
-mellanområde over a stadsområde); among equals the first in the text.
+The police feed gives only the municipality's centre; the district, street or square is in the
+free text. A :class:`Gazetteer` is built for one municipality that has areas below it, from
+
+1. the names of its stadsområden, mellanområden and primärområden (Area table);
+2. its place names (:class:`~trygg.incidents.models.PlaceName`: the shipped stop/locality/landmark
+   register, the curated list with its corrections, and the analyst's own names — later ones win);
+3. the place names and names of the other municipalities of the same county (SCB code prefix),
+   used only to notice that an event filed under this municipality happened elsewhere.
+
+Matching works on words, not on one large regular expression: the text is split into words once,
+and at each capitalised word the longest known name (up to the longest name's length in words) is
+looked up in a dict, then its inflections (genitive -s, definite -en/-et) and — for one word — a
+compound of a known name with a road or site ending ("Kallebäcksmotet", "Gamlestadsvallen").
+Words are folded for case, accents and spelling variants (Gustav/Gustaf; hyphens split words, so
+"Hisings-backa" is "Hisings Backa"). Context rules (``data/gazetteer/rules_sv.toml``) skip a name
+after a direction word ("mot", "till", "från" — but not "larmas till"), after an arrest verb
+("greps kring …") or an organisation word ("lokalpolisområde Nordost").
+
+The names found are then resolved without guessing: names on one chain of areas give the most
+specific of them; names in different areas give their lowest common ancestor (a mellan- or
+stadsområde), or — when that is the municipality itself — no placement. A name that covers several
+primärområden points at the area containing them all (a data decision, see ``names_<code>.csv``).
+Only when the text names no place of its own municipality but exactly names places of one other
+municipality is the event moved there; when it names both, its own municipality's names count
+only if one of them comes first (police texts name the event's place first), else nothing is placed.
 """
 
-import csv
+from __future__ import annotations
+
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from trygg.areas.models import Area, Level
 
-DATA = Path(__file__).parent / "data"
-_RANK = {"place": 0, Level.PRIMAROMRADE: 0, Level.BASOMRADE: 0, Level.MELLANOMRADE: 1, Level.STADSOMRADE: 2}
+DATA = Path(__file__).parent / "data" / "gazetteer"
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
+_FOLD = str.maketrans("éèêëáàâüûïîóòôç", "eeeeaaauuiioooc")
+PLACE_LEVELS = (Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE, Level.BASOMRADE)
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    raw = tomllib.loads((DATA / "rules_sv.toml").read_text("utf-8"))
+    spelling = {}
+    for forms in raw["spelling"]:
+        for f in forms[1:]:
+            spelling[f] = forms[0]
+    return {
+        "direction": frozenset(raw["direction_words"]), "dispatch": frozenset(raw["dispatch_words"]),
+        "arrest": frozenset(raw["arrest_words"]), "arrest_window": int(raw["arrest_window"]),
+        "organisation": frozenset(raw["organisation_words"]),
+        "road": tuple(sorted(raw["compound_road"], key=len, reverse=True)),
+        "street": tuple(sorted(raw["compound_street"], key=len, reverse=True)),
+        "site": tuple(sorted(raw["compound_site"], key=len, reverse=True)),
+        "min_stem": int(raw["compound_min_stem"]),
+        "inflections": tuple(sorted(raw["inflections"], key=len, reverse=True)),
+        "spelling": spelling, "common": frozenset(raw["common_words"]),
+        "lowercase_starts": frozenset(raw["lowercase_starts"]),
+    }
+
+
+def fold_word(word: str) -> str:
+    w = word.casefold().translate(_FOLD)
+    return rules()["spelling"].get(w, w)
+
+
+def name_key(name: str) -> str:
+    """The folded form a name is looked up by: "Gustav Adolfs torg" → "gustaf adolfs torg"."""
+    return " ".join(fold_word(w) for w in _WORD.findall(name or ""))
 
 
 @dataclass(frozen=True)
-class Match:
-    area: Area
+class Target:
+    """What a name points at: an area path (or "" = never place by this name)."""
+
+    path: str
+    municipality_path: str
     name: str
+    outside: bool = False
 
 
-def _variants(name: str) -> set[str]:
-    """The name as written plus each later word with its first letter in the other case
-    ("Frölunda Torg" ↔ "Frölunda torg"); the first word keeps its capital (place names are proper
-    nouns, which keeps "heden"/"backa" as common words from matching)."""
-    words = name.split(" ")
-    out = {name}
-    if len(words) > 1:
-        out.add(" ".join([words[0]] + [w[:1].lower() + w[1:] for w in words[1:]]))
-        out.add(" ".join([words[0]] + [w[:1].upper() + w[1:] for w in words[1:]]))
-    return out
+@dataclass(frozen=True)
+class Found:
+    target: Target
+    text: str  # the words as written
+    rule: str  # name | inflection | compound
+
+
+@dataclass(frozen=True)
+class Result:
+    """Where the text places the event. ``path`` is an area path (a district, or another
+    municipality when ``outside``); ``names`` the names that placed it; ``rule`` how."""
+
+    path: str
+    names: tuple[str, ...]
+    rule: str  # name | compound | common-ancestor | outside
+    outside: bool = False
+
+
+def _common_path(paths) -> str:
+    parts = [p.strip("/").split("/") for p in paths]
+    out = []
+    for segs in zip(*parts, strict=False):
+        if all(s == segs[0] for s in segs):
+            out.append(segs[0])
+        else:
+            break
+    return "/" + "/".join(out) + "/" if out else "/"
+
+
+def _parent_path(path: str) -> str:
+    segs = path.strip("/").split("/")
+    return "/" + "/".join(segs[:-1]) + "/" if len(segs) > 1 else path
 
 
 class Gazetteer:
-    def __init__(self, municipality: Area):
+    """The names of one municipality (see the module docstring). ``names`` overrides the
+    database: an iterable of ``(name, area path or "", outside)`` used by tests and previews."""
+
+    def __init__(self, municipality: Area, *, extra: dict[str, Target] | None = None,
+                 exclude_names: set[str] | None = None):
         self.municipality = municipality
-        areas = Area.objects.filter(
-            path__startswith=municipality.path,
-            level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE],
-        )
-        by_code = {a.code: a for a in areas}
-        entries: dict[str, tuple[int, Area]] = {}
+        self.rules = rules()
+        areas = list(Area.objects.filter(path__startswith=municipality.path, level__in=PLACE_LEVELS)
+                     .exclude(level=Level.BASOMRADE).only("name", "path", "level"))
+        self.levels = {a.path: a.level for a in areas}
+        self.levels[municipality.path] = Level.MUNICIPALITY
+        self.by_path: dict[str, Area] = {a.path: a for a in areas}
+        self.by_path[municipality.path] = municipality
+        mpath = municipality.path
+        from .models import PlaceName
 
-        def add(name, area, rank):
-            for v in _variants(name.strip()):
-                if v and (v not in entries or entries[v][0] > rank):
-                    entries[v] = (rank, area)
+        targets: dict[str, Target] = {}
+        own = list(PlaceName.objects.filter(municipality=municipality).values_list("name", "area__path", "origin"))
 
-        for a in areas:
-            add(a.name, a, _RANK[a.level])
-        places = DATA / f"places_{municipality.code}.csv"
-        if places.exists():
-            with places.open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    area = by_code.get(row["primaromrade"].strip())
-                    if area is not None:
-                        add(row["name"], area, _RANK["place"])
-        self.entries = entries
-        names = sorted(entries, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")s?(?!\w)"
-        ) if names else None
+        def add_own(name, path):
+            key = name_key(name)
+            if key:
+                targets[key] = Target(path or "", mpath, name, outside=bool(path) and not path.startswith(mpath))
 
-    def find(self, text: str) -> Match | None:
-        if not text or self.pattern is None:
+        # 1. the shipped register (stops, localities, landmarks)
+        for name, path, origin in own:
+            if origin == PlaceName.Origin.REGISTER:
+                add_own(name, path)
+        # 2. area names win over the register; a name shared by nested areas ("Backa", "Askim")
+        #    means the larger one, a name shared by separate areas their common ancestor.
+        area_keys: dict[str, str] = {}
+        for a in sorted(areas, key=lambda a: a.path.count("/")):
+            key = name_key(a.name)
+            area_keys[key] = _common_path([area_keys[key], a.path]) if key in area_keys else a.path
+        for key, path in area_keys.items():
+            targets[key] = Target(path, mpath, key)
+        large = {a.path for a in areas if a.level in (Level.STADSOMRADE, Level.MELLANOMRADE)}
+        self.large_area_keys = {k for k, p in area_keys.items() if p in large or p == mpath}
+        # 3. other municipalities' names (outside) where this municipality has no such name
+        home_county = municipality.code[:2] if len(municipality.code) == 4 else None
+        outside: dict[str, set[str]] = {}
+        for m in Area.objects.filter(level=Level.MUNICIPALITY).exclude(pk=municipality.pk).only("name", "code", "path"):
+            if home_county and m.code.startswith(home_county):
+                outside.setdefault(name_key(m.name), set()).add(m.path)
+        rows = (PlaceName.objects.exclude(municipality=municipality)
+                .filter(municipality__code__startswith=home_county or "-", area__isnull=False)
+                .exclude(kind=PlaceName.Kind.STREET).values_list("name", "area__path"))
+        for name, path in rows:
+            if not path.startswith(mpath):
+                outside.setdefault(name_key(name), set()).add(path)
+        own_keys = {name_key(n) for n, _p, _o in own}
+        for key, paths in outside.items():
+            if key and key not in targets and key not in own_keys and key not in self.rules["common"]:
+                targets[key] = Target(next(iter(paths)) if len(paths) == 1 else "", "", key, outside=True)
+        # 4. the curated list and the analyst's names win over everything
+        for name, path, origin in own:
+            if origin != PlaceName.Origin.REGISTER:
+                add_own(name, path)
+        self.home_key = name_key(municipality.name)
+        targets[self.home_key] = Target("", mpath, municipality.name)
+        for key in exclude_names or ():
+            targets.pop(name_key(key), None)
+        for key, t in (extra or {}).items():
+            targets[name_key(key)] = t
+        self.targets = targets
+        self.max_words = max((k.count(" ") + 1 for k in targets), default=1)
+        for path in {t.path for t in targets.values() if t.path and not t.outside}:
+            self.levels.setdefault(path, "")
+
+    # -- lookup ---------------------------------------------------------------------------------
+    def _lookup(self, key: str, single: bool) -> tuple[Target, str] | None:
+        t = self.targets.get(key)
+        if t is not None:
+            return t, "name"
+        for suffix in self.rules["inflections"]:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                t = self.targets.get(key[: -len(suffix)])
+                if t is not None:
+                    return t, "inflection"
+        if not single:
             return None
-        best = None
-        for m in self.pattern.finditer(text):
-            rank, area = self.entries[m.group(1)]
-            if best is None or rank < best[0]:
-                best = (rank, Match(area, m.group(1)))
-                if rank == 0:
+        r = self.rules
+        for kind, endings in (("road", r["road"]), ("street", r["street"]), ("site", r["site"])):
+            for end in endings:
+                if not key.endswith(end) or len(key) - len(end) < r["min_stem"]:
+                    continue
+                stem = key[: -len(end)]
+                stems = [stem, stem[:-1]] if stem.endswith("s") else [stem]
+                for s in list(stems):
+                    stems += [s + "en", s + "et", s + "n"]
+                for s in stems:
+                    t = self.targets.get(s)
+                    if t is not None and not t.outside and s != self.home_key and t.path \
+                            and not (kind == "street" and s in self.large_area_keys):
+                        return t, f"compound-{kind}"
+        return None
+
+    def names_in(self, text: str) -> list[Found]:
+        """The place names in ``text`` that the context rules keep, in text order."""
+        if not text:
+            return []
+        r = self.rules
+        words, folded, caps, sentence, starts = [], [], [], [], []
+        s, last_end = 0, 0
+        for m in _WORD.finditer(text):
+            gap = text[last_end:m.start()]
+            new_sentence = not words or bool(_SENTENCE_END.search(gap))
+            if new_sentence and words:
+                s += 1
+            w = m.group()
+            words.append(w)
+            folded.append(fold_word(w))
+            caps.append(w[:1].isupper())
+            sentence.append(s)
+            starts.append(new_sentence)
+            last_end = m.end()
+        n, out, i = len(words), [], 0
+        while i < n:
+            if not (caps[i] or (folded[i] in r["lowercase_starts"] and i + 1 < n and caps[i + 1])):
+                i += 1
+                continue
+            hit = None
+            for length in range(min(self.max_words, n - i), 0, -1):
+                if sentence[i + length - 1] != sentence[i]:
+                    continue
+                got = self._lookup(" ".join(folded[i:i + length]), single=length == 1)
+                if got is not None:
+                    hit = (got, length)
                     break
-        return best[1] if best else None
+            if hit is None:
+                i += 1
+                continue
+            (target, rule), length = hit
+            if self._keep(i, length, folded, sentence, starts, target, rule):
+                out.append(Found(target, " ".join(words[i:i + length]), rule))
+            i += length
+        return out
+
+    def _keep(self, i, length, folded, sentence, starts, target, rule) -> bool:
+        r = self.rules
+        same = [j for j in range(max(0, i - r["arrest_window"]), i) if sentence[j] == sentence[i]]
+        prev = folded[i - 1] if i > 0 and sentence[i - 1] == sentence[i] else None
+        prev2 = folded[i - 2] if i > 1 and sentence[i - 2] == sentence[i] else None
+        if prev in r["organisation"]:
+            return False
+        if prev in r["direction"] and not (prev == "till" and prev2 in r["dispatch"]):
+            return False
+        if any(folded[j] in r["arrest"] for j in same):
+            return False
+        if length == 1 and starts[i] and folded[i] in r["common"]:
+            return False
+        return bool(target.path) or target.outside
+
+    # -- resolution -----------------------------------------------------------------------------
+    def find(self, text: str) -> Result | None:
+        """Where ``text`` places the event, or None (no name, or names that contradict)."""
+        found = [f for f in self.names_in(text) if f.target.path]
+        home = [f for f in found if not f.target.outside]
+        away = [f for f in found if f.target.outside]
+        if home:
+            if away and found[0].target.outside:
+                return None  # the text names another municipality's place first: no guess
+            paths = []
+            for f in home:
+                p = f.target.path
+                if f.rule in ("compound-road", "compound-street") and self.levels.get(p) in (Level.PRIMAROMRADE, Level.BASOMRADE):
+                    p = _parent_path(p)
+                paths.append(p)
+            names = tuple(dict.fromkeys(f.text for f in home))
+            deepest = max(paths, key=lambda p: p.count("/"))
+            if all(deepest.startswith(p) for p in paths):
+                path, rule = deepest, "compound" if all(f.rule.startswith("compound") for f in home) else "name"
+            else:
+                path, rule = _common_path(paths), "common-ancestor"
+            if path == self.municipality.path or not path.startswith(self.municipality.path):
+                return None
+            return Result(path, names, rule)
+        if away:
+            paths = {f.target.path for f in away}
+            if len(paths) == 1:
+                return Result(paths.pop(), tuple(dict.fromkeys(f.text for f in away)), "outside", outside=True)
+        return None

@@ -86,6 +86,11 @@ class Incident(models.Model):
     area_path = models.CharField(max_length=400, db_index=True, default="", editable=False)
     placement = models.CharField(_("placed by"), max_length=20, choices=Placement.choices)
     place_text = models.CharField(_("place"), max_length=200, blank=True)  # matched name / address
+    # For placement "text": the level of the area the names placed it at (Level value), and the
+    # municipality the source filed it under when the text moved it to another one.
+    place_level = models.CharField(_("placed at level"), max_length=20, blank=True, default="")
+    reported_municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+", verbose_name=_("municipality in the source"))
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
@@ -135,3 +140,43 @@ class CrimeStatistic(models.Model):
 
     def __str__(self):
         return f"{self.area} {self.year} {self.crime_type}: {self.count}"
+
+
+class PlaceName(models.Model):
+    """One name of a municipality's gazetteer and the area it places an event at (any level of
+    that municipality, or another municipality for names of places elsewhere). ``area`` empty
+    means: never place by this name. Shipped rows are reloaded from ``data/gazetteer``; the
+    analyst's own rows are kept across reloads."""
+
+    class Kind(models.TextChoices):
+        STOP = "stop", _("public-transport stop")
+        STREET = "street", _("street (stop named after it)")
+        SQUARE = "square", _("square (stop named after it)")
+        LOCALITY = "locality", _("locality")
+        LANDMARK = "landmark", _("landmark")
+        NAME = "name", _("place name")
+
+    class Origin(models.TextChoices):
+        REGISTER = "register", _("shipped register")
+        CURATED = "curated", _("shipped list (curated)")
+        ANALYST = "analyst", _("added by an analyst")
+
+    municipality = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=200)
+    area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("area"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices, default=Origin.ANALYST)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="placename_unique_name")]
+        verbose_name = _("place name")
+        verbose_name_plural = _("place names")
+
+    def __str__(self):
+        return self.name

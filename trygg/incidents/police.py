@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from trygg.areas.models import Area, Level
@@ -21,7 +20,6 @@ from trygg.jsonfile import JsonFileError, read_json
 
 from .categories import theme_of
 from .event_types import category_of_police_type
-from .gazetteer import Gazetteer
 from .importing import (
     BATCH_SIZE,
     REDACT,
@@ -32,6 +30,7 @@ from .importing import (
     screen_text,
 )
 from .models import Incident, Placement, Source
+from .placing import Placer, incident_text
 
 BASE_URL = "https://polisen.se"
 _DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ?([+-])(\d{2}):?(\d{2})$")
@@ -115,10 +114,8 @@ def _record(raw, index: int, file_name: str) -> dict:
 def import_police_events(records, file_name="", user=None, personal_data=None, stdout=None):
     """Import ``records`` (a list of feed objects) atomically; returns the ImportRun."""
     policy = personal_data_policy("police", personal_data)
-    home_code = settings.TRYGG_MUNICIPALITY_CODE
     resolve = MunicipalityResolver()
-    home = Area.objects.filter(code=home_code).first()
-    gazetteer = Gazetteer(home) if home else None
+    placer = Placer()
     existing = dict(Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body"))
     seen: set[str] = set()
     new, to_update, rejected_ids = [], [], []
@@ -147,19 +144,16 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             category = category_of_police_type(raw["type"])
             municipality = resolve(raw["name"], meta["location"].get("name"))
             occurred = event_time(raw["name"], published)
+            placed = placer.fields(municipality, category, incident_text(texts["summary"], texts["body"]))
             inc = Incident(
                 source=Source.POLICE, source_id=source_id, occurred_at=occurred,
                 date=timezone.localtime(occurred).date(), event_type=raw["type"].strip()[:120],
-                category=category, theme=theme_of(category), municipality=municipality,
-                area=municipality, placement=Placement.MUNICIPALITY if municipality else Placement.COUNTY,
+                category=category, theme=theme_of(category), reported_municipality=municipality,
                 title=texts["title"][:300], summary=texts["summary"], body=texts["body"],
-                url=_absolute(raw.get("url")), import_run=run,
+                url=_absolute(raw.get("url")), import_run=run, **placed,
             )
-            if municipality and municipality.code == home_code and gazetteer and category != "sammanfattning":
-                match = gazetteer.find(f"{inc.summary}\n{inc.body}")
-                if match:
-                    inc.area, inc.placement, inc.place_text = match.area, Placement.TEXT, match.name[:200]
-                    run.placed_in_district += 1
+            if inc.placement == Placement.TEXT and inc.place_level != Level.MUNICIPALITY:
+                run.placed_in_district += 1
             inc.area_path = inc.area.path if inc.area else ""
             if source_id in existing:
                 to_update.append(inc)
@@ -182,7 +176,8 @@ def _enrich(incidents):
     for inc in incidents:
         inc.pk = pks[inc.source_id]
     Incident.objects.bulk_update(
-        incidents, ["body", "summary", "title", "area", "area_path", "placement", "place_text", "import_run"],
+        incidents, ["body", "summary", "title", "municipality", "area", "area_path", "placement", "place_text",
+                    "place_level", "import_run"],
         batch_size=BATCH_SIZE)
 
 

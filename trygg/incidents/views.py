@@ -112,3 +112,61 @@ def _point_in(lons, lats, areas):
 def import_history(request):
     runs = ImportRun.objects.select_related("user")[:200]
     return render(request, "incidents/import_history.html", {"runs": runs})
+
+
+def _home_municipality():
+    from django.conf import settings
+
+    return Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE, level=Level.MUNICIPALITY).first()
+
+
+@access(Capability.IMPORT_DATA)
+def gazetteer(request):
+    """The home municipality's place names: search, add or correct a name, preview which stored
+    police events it would move, save and re-place. Analysts (import capability) only."""
+    from django.db import transaction
+
+    from .forms import PlaceNameForm
+    from .gazetteer import Gazetteer, Target, name_key
+    from .models import PlaceName
+    from .placing import Placer, replace_police_events
+
+    municipality = _home_municipality()
+    if municipality is None:
+        return render(request, "incidents/gazetteer.html", {"municipality": None})
+    areas = list(Area.objects.filter(path__startswith=municipality.path,
+                                     level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE])
+                 .order_by("path"))
+    form = PlaceNameForm(request.POST or None, areas=[municipality, *areas])
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        path = d["area"].path if d["area"] else ""
+        key = name_key(d["name"])
+        gaz = Gazetteer(municipality, extra={d["name"]: Target(path, municipality.path, d["name"])})
+        placer = Placer({municipality.pk: gaz})
+        qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
+        if request.POST.get("action") == "save":
+            with transaction.atomic():
+                same = [p for p in PlaceName.objects.filter(municipality=municipality, name__iexact=d["name"])
+                        if name_key(p.name) == key]
+                entry = same[0] if same else PlaceName(municipality=municipality)
+                entry.name, entry.area, entry.note = d["name"], d["area"], d["note"]
+                entry.kind, entry.origin, entry.created_by = PlaceName.Kind.NAME, PlaceName.Origin.ANALYST, request.user
+                entry.save()
+                moves = replace_police_events(placer=Placer(), queryset=qs)
+            messages.success(request, _("Saved “%(name)s”; %(n)d police events were placed again.")
+                             % {"name": d["name"], "n": moves.changed})
+            return redirect("incidents:gazetteer")
+        preview = replace_police_events(dry_run=True, placer=placer, queryset=qs, examples=100)
+    q = (request.GET.get("q") or "").strip()
+    names = PlaceName.objects.filter(municipality=municipality).select_related("area")
+    if q:
+        names = names.filter(name__icontains=q)
+    show_text = can(request.user, Capability.VIEW_POLICE_DETAIL)
+    return render(request, "incidents/gazetteer.html", {
+        "municipality": municipality, "form": form, "preview": preview, "show_text": show_text, "q": q,
+        "names": names.order_by("name")[:300], "total": PlaceName.objects.filter(municipality=municipality).count(),
+        "own": PlaceName.objects.filter(municipality=municipality, origin=PlaceName.Origin.ANALYST)
+        .select_related("area", "created_by").order_by("-updated_at")[:50],
+    })
