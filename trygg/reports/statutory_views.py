@@ -164,3 +164,19 @@ def download(request, code, pk, fmt):
     resp["Content-Disposition"] = f'attachment; filename="{filename(doc, doc.area, doc.year, fmt, doc.version)}"'
     return resp
 
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def weekly_brief(request, code, fmt):
+    """The weekly brief of the area as an A4 PDF or PPTX slides."""
+    from . import weekly
+
+    if fmt not in ("pdf", "pptx"):
+        raise Http404
+    with translation.override("sv"):
+        brief = weekly.collect(request.area)
+        content = weekly.FORMATS[fmt](brief)
+    resp = HttpResponse(content, content_type=weekly.CONTENT_TYPES[fmt])
+    week = brief.pages[0].start.isocalendar()
+    resp["Content-Disposition"] = f'attachment; filename="vecka-{week[0]}-{week[1]:02d}-{request.area.code}.{fmt}"'
+    return resp

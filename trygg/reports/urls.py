@@ -14,6 +14,7 @@ urlpatterns = [
     path("konferens/<int:year>/godkann/", views.conference_approve, name="conference_approve"),
     path("konferens/<int:year>/analys/", views.conference_attach, name="conference_attach"),
     path("konferens/<int:year>/analys.pdf", views.conference_pdf, name="conference_pdf"),
+    path("vecka/<str:code>/<str:fmt>/", statutory_views.weekly_brief, name="weekly"),
     path("lagstadgad/<str:code>/", statutory_views.index, name="statutory_index"),
     path("lagstadgad/<str:code>/ny/", statutory_views.new, name="statutory_new"),
     path("lagstadgad/<str:code>/<int:pk>/", statutory_views.detail, name="statutory"),
