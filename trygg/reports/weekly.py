@@ -169,6 +169,8 @@ def pptx(brief: Brief) -> bytes:
     """One 16:9 slide per area: tiles with their trend line, the map, flagged changes, due actions."""
     from pptx import Presentation
     from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Cm, Pt
 
     prs = Presentation()
@@ -179,28 +181,37 @@ def pptx(brief: Brief) -> bytes:
     red, green, grey = RGBColor(0xB3, 0x26, 0x1E), RGBColor(0x1B, 0x7F, 0x3A), RGBColor(0x55, 0x55, 0x55)
     for p in brief.pages:
         slide = prs.slides.add_slide(blank)
-        slide.shapes.title.text = _("Week %(w)s: %(area)s") % {"w": p.week, "area": p.area.name}
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
-        sub = slide.shapes.add_textbox(Cm(1.2), Cm(3.4), Cm(20), Cm(0.8)).text_frame
+        title = slide.shapes.title
+        title.left, title.top, title.width, title.height = Cm(1.2), Cm(0.6), Cm(31), Cm(1.8)
+        title.text = _("Week %(w)s: %(area)s") % {"w": p.week, "area": p.area.name}
+        title.text_frame.paragraphs[0].font.size = Pt(28)
+        title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        sub = slide.shapes.add_textbox(Cm(1.2), Cm(2.4), Cm(20), Cm(0.8)).text_frame
         sub.text = _("%(start)s – %(end)s, compared with the week before") % {
             "start": formats.date_format(p.start, "j F"), "end": formats.date_format(p.end, "j F Y")}
         sub.paragraphs[0].font.size, sub.paragraphs[0].font.color.rgb = Pt(12), grey
+        sub.paragraphs[0].alignment = PP_ALIGN.LEFT
         for i, t in enumerate(p.tiles):
-            x, y = Cm(1.2 + (i % 4) * 5.0), Cm(4.5 + (i // 4) * 3.6)
-            box = slide.shapes.add_textbox(x, y, Cm(4.8), Cm(1.9)).text_frame
-            box.word_wrap = True
-            box.text = t.label
-            box.paragraphs[0].font.size = Pt(10)
-            para = box.add_paragraph()
+            x, y = Cm(1.2 + (i % 4) * 5.0), Cm(3.6 + (i // 4) * 4.2)
+            frame = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, Cm(4.8), Cm(3.9))
+            frame.fill.background()
+            frame.line.color.rgb = RGBColor(0xC9, 0xD3, 0xDE)
+            frame.shadow.inherit = False
+            label = slide.shapes.add_textbox(x + Cm(0.1), y + Cm(0.05), Cm(4.6), Cm(1.1)).text_frame
+            label.word_wrap = True
+            label.text = t.label
+            label.paragraphs[0].font.size = Pt(9)
+            box = slide.shapes.add_textbox(x + Cm(0.1), y + Cm(1.15), Cm(4.6), Cm(1.0)).text_frame
+            para = box.paragraphs[0]
             para.text = f"{t.count}  "
             para.font.size, para.font.bold = Pt(22), True
             run = para.add_run()
             run.text = t.change_text + (" ↑" if t.flag == "up" else " ↓" if t.flag == "down" else "")
-            run.font.size = Pt(11)
+            run.font.size, run.font.bold = Pt(11), bool(t.flag)
             run.font.color.rgb = red if t.flag == "up" else green if t.flag == "down" else grey
-            pic = slide.shapes.add_picture(io.BytesIO(t.spark), x, y + Cm(2.0), width=Cm(4.4))
+            pic = slide.shapes.add_picture(io.BytesIO(t.spark), x + Cm(0.2), y + Cm(2.5), width=Cm(4.4))
             pic._element.nvPicPr.cNvPr.set("descr", _("Trend over %(n)s weeks: %(label)s") % {"n": WEEKS, "label": t.label})
-        pic = slide.shapes.add_picture(io.BytesIO(p.map_png), Cm(21.5), Cm(3.4), height=Cm(8.5))
+        pic = slide.shapes.add_picture(io.BytesIO(p.map_png), Cm(21.8), Cm(2.4), height=Cm(9.0))
         pic._element.nvPicPr.cNvPr.set("descr", p.map_alt)
         lists = slide.shapes.add_textbox(Cm(21.5), Cm(12.2), Cm(11.5), Cm(6.5)).text_frame
         lists.word_wrap = True
