@@ -291,7 +291,7 @@ def sign(request, code, model, pk):
     sides = [s for s in (m.Side.CITY, m.Side.POLICE) if request.user.is_superuser or
              _signing_membership(request.user, obj.area, s)]
     side = request.POST.get("side") or (sides[0] if len(sides) == 1 else "")
-    expired = getattr(obj, "end", None) and obj.end < dt.date.today()
+    expired = model == "agreement" and obj.end < dt.date.today()
     if expired and not request.POST.get("confirm_expired"):
         messages.error(request, _("This ended %(day)s: confirm that you still want to sign it.") % {"day": obj.end})
     elif side not in sides:
@@ -392,7 +392,7 @@ def progress_new(request, code, pk):
         obj.line, obj.reported_by = line, request.user
 
     return _form_page(request, forms.ProgressForm, title=_("Report progress: %(l)s") % {"l": line.text},
-                      prepare=prepare, initial={"date": dt.date.today()},
+                      prepare=prepare, initial={"date": dt.date.today(), "line": line},
                       back=lambda o: _url("promise", request.area, line.promise_id))
 
 

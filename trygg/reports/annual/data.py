@@ -14,6 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trygg.analysis import change, hotspots, nearrepeat
 from trygg.analysis.spatial import project
@@ -33,6 +34,7 @@ YEARS_BACK = 5
 MIN_TREND_YEARS = 3  # a slope needs at least three years of complete data
 HOTSPOT_CELL_M = 250.0
 KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 99, "seed": 2025}
+MODEL_LABELS = {"poisson": gettext_lazy("Poisson"), "negative_binomial": gettext_lazy("negative binomial")}
 MIN_POINTS = 20  # fewer points: no hotspot or near-repeat analysis (too little to say anything)
 
 
@@ -125,10 +127,10 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         trend_rows.append([str(theme_label(th)), *counts,
                            None if tr is None else round(tr.annual_change_pct, 1),
                            None if tr is None else round(tr.p_value, 4),
-                           "" if tr is None else tr.model])
+                           "" if tr is None else str(MODEL_LABELS.get(tr.model, tr.model))])
     police_from = coverage.coverage_start("police")
-    trend_note = _("Trend: Poisson or negative binomial regression on the yearly counts with population as "
-                   "exposure (trygg.analysis.change.trend).")
+    trend_note = _("Trend: Poisson or negative binomial regression on the yearly counts with the population "
+                   "as exposure.")
     if police_from is not None and police_from > year_bounds(years[0])[0]:
         trend_note = "%s %s" % (trend_note, _("The police events are complete from %(day)s: earlier years are left "
                                               "out of the trend and a partly covered year counts with its covered "
