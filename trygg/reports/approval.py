@@ -1,8 +1,9 @@
-"""Who may approve a conference theme for which partner side.
+"""Who may approve a conference theme or a statutory document for which partner side.
 
-The theme is approved once by the city side and once by the police side; each approver holds
+Each is approved once by the city side and once by the police side; each approver holds
 APPROVE (district director, police chief) or ANALYZE_CITYWIDE (development lead) and works for
-that side's organisation."""
+that side's organisation. With ``area`` (a statutory document of a district or municipality) the
+APPROVE capability must cover that area; the development lead's is city-wide."""
 
 from django.utils import timezone
 
@@ -12,9 +13,9 @@ from trygg.accounts.permissions import Capability
 SIDES = ("city", "police")
 
 
-def approvable_sides(user, conference) -> list[str]:
-    """The sides ``user`` may still approve ``conference``'s theme for."""
-    if not (can(user, Capability.APPROVE) or can(user, Capability.ANALYZE_CITYWIDE)):
+def approvable_sides(user, conference, area=None) -> list[str]:
+    """The sides ``user`` may still approve ``conference``'s theme (or a document of ``area``) for."""
+    if not (can(user, Capability.APPROVE, area) or can(user, Capability.ANALYZE_CITYWIDE)):
         return []
     sides = user_sides(user)
     if user.is_superuser:
@@ -22,8 +23,8 @@ def approvable_sides(user, conference) -> list[str]:
     return [s for s in SIDES if s in sides and getattr(conference, f"{s}_approved_at") is None]
 
 
-def approve(user, conference, side: str) -> None:
-    if side not in approvable_sides(user, conference):
+def approve(user, conference, side: str, area=None) -> None:
+    if side not in approvable_sides(user, conference, area):
         raise PermissionError(side)
     setattr(conference, f"{side}_approved_by", user)
     setattr(conference, f"{side}_approved_at", timezone.now())

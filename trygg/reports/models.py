@@ -63,3 +63,71 @@ def decisions_for(year: int) -> list[str]:
     The work app may list these when an agreement is created."""
     prev = Conference.objects.filter(year=year - 1).first()
     return prev.decision_lines() if prev else []
+
+
+class StatutoryDocument(models.Model):
+    """One version of a municipality's or district's statutory document under SFS 2023:196: the
+    situation picture ("lägesbild") or the action plan ("åtgärdsplan") of a year.
+
+    Figures are generated from the data and the work cycle (``trygg.reports.statutory``); the
+    analyst writes the text sections (``sections``, checked for personal data). Approval reuses
+    ``trygg.reports.approval`` (one approval per side). When the sides the law needs have approved
+    (``required_sides``) the version is adopted: its PDF and DOCX are generated once and stored, so
+    the adopted document never changes afterwards; a later change is a new version."""
+
+    class Kind(models.TextChoices):
+        LAGESBILD = "lagesbild", _("situation picture (lägesbild)")
+        ATGARDSPLAN = "atgardsplan", _("action plan (åtgärdsplan)")
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    kind = models.CharField(_("document"), max_length=12, choices=Kind.choices)
+    year = models.PositiveIntegerField(_("year"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    sections = models.JSONField(_("text sections"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    city_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", verbose_name=_("approved for the city by"))
+    city_approved_at = models.DateTimeField(_("approved by the city"), null=True, blank=True)
+    police_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+",
+                                           verbose_name=_("approved for the police by"))
+    police_approved_at = models.DateTimeField(_("approved by the police"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True, editable=False)
+    pdf = models.FileField(_("adopted PDF"), upload_to="statutory/", blank=True, editable=False)
+    docx = models.FileField(_("adopted DOCX"), upload_to="statutory/", blank=True, editable=False)
+
+    class Meta:
+        ordering = ["area__code", "kind", "-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "year", "version"],
+                                               name="one_statutory_version")]
+        verbose_name = _("statutory document")
+        verbose_name_plural = _("statutory documents")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.area.name} {self.year} (v{self.version})"
+
+    def get_absolute_url(self):
+        return reverse("reports:statutory", kwargs={"code": self.area.code, "pk": self.pk})
+
+    @property
+    def required_sides(self) -> tuple[str, ...]:
+        """The municipality carries the duty (SFS 2023:196), so its own document is adopted by the
+        city side; a district's document is joint work of the district and its police area."""
+        return ("city",) if self.area.level == "municipality" else ("city", "police")
+
+    @property
+    def adopted(self) -> bool:
+        return self.adopted_at is not None
+
+    def missing_sides(self) -> list[str]:
+        return [s for s in self.required_sides if getattr(self, f"{s}_approved_at") is None]
+
+    def save(self, *args, **kwargs):
+        if not self.pk:
+            last = (StatutoryDocument.objects.filter(area=self.area, kind=self.kind, year=self.year)
+                    .aggregate(v=models.Max("version"))["v"])
+            self.version = (last or 0) + 1
+        super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import statutory_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     path("konferens/<int:year>/godkann/", views.conference_approve, name="conference_approve"),
     path("konferens/<int:year>/analys/", views.conference_attach, name="conference_attach"),
     path("konferens/<int:year>/analys.pdf", views.conference_pdf, name="conference_pdf"),
+    path("vecka/<str:code>/<str:fmt>/", statutory_views.weekly_brief, name="weekly"),
+    path("lagstadgad/<str:code>/", statutory_views.index, name="statutory_index"),
+    path("lagstadgad/<str:code>/ny/", statutory_views.new, name="statutory_new"),
+    path("lagstadgad/<str:code>/<int:pk>/", statutory_views.detail, name="statutory"),
+    path("lagstadgad/<str:code>/<int:pk>/text/", statutory_views.edit, name="statutory_edit"),
+    path("lagstadgad/<str:code>/<int:pk>/godkann/", statutory_views.approve, name="statutory_approve"),
+    path("lagstadgad/<str:code>/<int:pk>/<str:fmt>/", statutory_views.download, name="statutory_file"),
 ]

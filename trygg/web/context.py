@@ -11,6 +11,18 @@ def site(request):
     caps = {c.value: can(user, c) for c in Capability} if user.is_authenticated else {"public": True}
     return {
         "caps": caps,
+        "nav_picture_url": _picture_url(user) if caps.get("view_picture") else None,
         "map_tiles": settings.TRYGG_MAP_TILES,
         "map_attribution": settings.TRYGG_MAP_ATTRIBUTION,
     }
+
+
+def _picture_url(user):
+    """The top menu's "Lägesbild": the user's own area, or the whole municipality for city-wide roles."""
+    from django.urls import reverse
+
+    from trygg.accounts.access import scoped_areas
+
+    areas = scoped_areas(user, Capability.VIEW_PICTURE)
+    code = settings.TRYGG_MUNICIPALITY_CODE if not areas else areas[0].code
+    return reverse("picture:picture", args=[code])

@@ -99,11 +99,24 @@ class GoalForm(WorkForm):
         return data
 
 
+def partnership_members(area):
+    """Memberships of the area's partnership: people who work on the cycle (a role that edits the
+    work cycle, not a reader or a reporter) in this area, above it (city-wide) or below it."""
+    from django.db.models import Q
+
+    from trygg.accounts.permissions import Capability, role_has
+
+    roles = [r for r in Membership._meta.get_field("role").choices if role_has(r[0], Capability.EDIT_WORK)]
+    return Membership.objects.filter(role__in=[r for r, _l in roles]).filter(
+        Q(area__isnull=True) | Q(area__path__in=_paths_above_and_below(area)))
+
+
 def _owner_fields(form, org_field="owner_organisation"):
-    """Limit owner organisations to the user's own side(s); the city coordinator cannot own a police
-    action and vice versa. Admins and superusers may choose any."""
+    """Limit owner organisations to the partnership of the form's area (organisations with a member
+    working on this area's cycle) and to the user's own side(s): the city coordinator cannot own a
+    police action and vice versa. Admins and superusers may choose any side."""
     user = form.user
-    qs = Organisation.objects.all()
+    qs = Organisation.objects.filter(pk__in=partnership_members(form.area).values("organisation"))
     if user is not None and not user.is_superuser:
         qs = qs.filter(kind__in=user_sides(user))
     form.fields[org_field].queryset = qs.order_by("kind", "name")
@@ -125,10 +138,8 @@ class ActionForm(WorkForm):
         self.fields["cause"].queryset = m.Cause.objects.filter(
             problem__area__path__startswith=self.area.path).select_related("problem")
         self.fields["cause"].label_from_instance = lambda c: f"{c.problem.title} – {c}"
-        members = Membership.objects.filter(area__isnull=True) | Membership.objects.filter(
-            area__path__in=_paths_above_and_below(self.area))
         self.fields["owner"].queryset = get_user_model().objects.filter(
-            pk__in=members.values("user")).order_by("first_name", "username")
+            pk__in=partnership_members(self.area).values("user")).order_by("first_name", "username")
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean(self):
@@ -138,6 +149,10 @@ class ActionForm(WorkForm):
         org, owner = data.get("owner_organisation"), data.get("owner")
         if org and owner and not Membership.objects.filter(user=owner, organisation__kind=org.kind).exists():
             self.add_error("owner", _("The owner must work for the %(side)s side.") % {"side": org.get_kind_display()})
+        elif org and owner and not partnership_members(self.area).filter(
+                user=owner, organisation__in=[org.pk, *([org.parent_id] if org.parent_id else []),
+                                              *org.units.values_list("pk", flat=True)]).exists():
+            self.add_error("owner", _("The owner must work on this area's cycle for %(org)s.") % {"org": org.name})
         return data
 
 
@@ -211,6 +226,20 @@ class ProgressForm(WorkForm):
     class Meta:
         model = m.ProgressReport
         fields = ["date", "value", "note"]
+        labels = {"value": _("Achieved since the last report (added to the total)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        line = getattr(self.instance, "line", None) if self.instance.line_id else None
+        line = line or (kwargs.get("initial") or {}).get("line")
+        if line is not None:
+            from .promises import line_progress
+
+            p = line_progress(line)
+            self.fields["value"].help_text = _(
+                "Give only what is new since the last report: it is added to the %(done)s %(unit)s reported so "
+                "far (target %(target)s). Example: %(done)s + 4 → %(next)s.") % {
+                "done": f"{p.achieved:g}", "unit": line.unit, "target": f"{p.target:g}", "next": f"{p.achieved + 4:g}"}
 
     def clean_value(self):
         v = self.cleaned_data["value"]

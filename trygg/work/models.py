@@ -333,6 +333,9 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 
+    def __str__(self):
+        return f"{self.line.text}: +{self.value:g} ({self.date})"
+
     @property
     def area(self):
         return self.line.promise.area

@@ -294,7 +294,10 @@ def sign(request, code, model, pk):
     sides = [s for s in (m.Side.CITY, m.Side.POLICE) if request.user.is_superuser or
              _signing_membership(request.user, obj.area, s)]
     side = request.POST.get("side") or (sides[0] if len(sides) == 1 else "")
-    if side not in sides:
+    expired = model == "agreement" and obj.end < dt.date.today()
+    if expired and not request.POST.get("confirm_expired"):
+        messages.error(request, _("This ended %(day)s: confirm that you still want to sign it.") % {"day": obj.end})
+    elif side not in sides:
         messages.error(request, _("You can sign only for your own side."))
     elif obj.signatures.filter(side=side).exists():
         messages.info(request, _("Already signed for the %(side)s side.") % {"side": m.Side(side).label})
@@ -392,7 +395,7 @@ def progress_new(request, code, pk):
         obj.line, obj.reported_by = line, request.user
 
     return _form_page(request, forms.ProgressForm, title=_("Report progress: %(l)s") % {"l": line.text},
-                      prepare=prepare, initial={"date": dt.date.today()},
+                      prepare=prepare, initial={"date": dt.date.today(), "line": line},
                       back=lambda o: _url("promise", request.area, line.promise_id))
 
 

@@ -36,7 +36,17 @@ class ExportTestCase(BaseTestCase):
                          (self.bob, self.nordost, "Underlag till styrgruppen", "Styrgrupp Nordost", "csv"))
         r = self.client.post("/lagesbild/1/export/", {**DATA, "format": "xlsx"})
         wb = load_workbook(io.BytesIO(r.content))
-        self.assertEqual(wb["figures"].max_row, len(fig.rows) + 1)
+        ws = wb.worksheets[0]
+        self.assertEqual(ws.max_row, len(fig.rows) + 1)
+        self.assertEqual(ws.freeze_panes, "A2")
+        self.assertTrue(ws.auto_filter.ref.startswith("A1:"))
+        headers = [c.value for c in ws[1]]
+        self.assertNotIn("p_adj", headers)  # labels, not field names
+        self.assertIn("Om uttaget", wb.sheetnames)
+        sources = [c.value for c in ws["B"][1:]]
+        self.assertNotIn("police", sources)  # source names, not codes
+        rates = [c for c in ws["G"][1:] if isinstance(c.value, float)]
+        self.assertTrue(rates and all(round(c.value, 2) == c.value and c.number_format == "#,##0.00" for c in rates))
         self.assertEqual(ExportLog.objects.count(), 2)
 
     def test_it_checks_access(self):

@@ -134,8 +134,7 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
                            "" if tr is None else str(TREND_MODELS.get(tr.model, tr.model))])
     police_from = coverage.coverage_start("police")
     trend_note = _("Trend: Poisson, negative binomial or (when the extra variation is not of the negative "
-                   "binomial form) quasi-Poisson regression on the yearly counts with population as exposure "
-                   "(trygg.analysis.change.trend).")
+                   "binomial form) quasi-Poisson regression on the yearly counts with population as exposure.")
     if police_from is not None and police_from > year_bounds(years[0])[0]:
         trend_note = "%s %s" % (trend_note, _("The police events are complete from %(day)s: earlier years are left "
                                               "out of the trend and a partly covered year counts with its covered "

@@ -47,6 +47,8 @@ def hotspot_map(outline_areas, inner_areas, grid=None, z=None, significant=None,
     _draw_areas(ax, outline_areas, color="#102a5c", lw=1.4)
     if points is not None and len(points[0]):
         ax.scatter(points[0], points[1], s=2, color="#555", alpha=.35, lw=0)
+    ax.autoscale_view()
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()  # the outlines' extent: the hotspot grid must not crop it
     if grid is not None and z is not None:
         hot = np.where(significant & (z > 0), z, np.nan)
         if np.isfinite(hot).any():
@@ -54,6 +56,9 @@ def hotspot_map(outline_areas, inner_areas, grid=None, z=None, significant=None,
                       grid.origin_y, grid.origin_y + grid.ny * grid.cell)
             im = ax.imshow(hot, origin="lower", extent=extent, cmap="Reds", vmin=0, alpha=.85, zorder=3)
             fig.colorbar(im, ax=ax, shrink=.6, label="Gi* z")
+            if outline_areas and any(a.geometry for a in outline_areas):
+                ax.set_xlim(*xlim)
+                ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:

@@ -22,22 +22,15 @@ def pdf(report: AnnualReport) -> bytes:
 
 
 def xlsx(report: AnnualReport) -> bytes:
+    """One sheet per table (title line, then a filtered header row frozen above the data, number
+    formats, column widths) and a sheet "Om uttaget" with the sources, their currency and the method."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from trygg.web.spreadsheet import about_sheet, infer_kinds, safe_text, write_table
 
     wb = Workbook()
-    info = wb.active
-    info.title = "Om rapporten"
-    info.append([_("Annual analysis %(year)s – theme: %(theme)s") % {"year": report.year, "theme": report.theme_label}])
-    info["A1"].font = Font(bold=True, size=13)
-    info.append([_("Generated"), report.generated_at.strftime("%Y-%m-%d %H:%M")])
-    info.append([_("Sheets"), len(report.tables)])
-    for c in report.currency:
-        info.append([_("Data up to"), c["label"], c["up_to"]])
-    if report.incomplete:
-        info.append([_("Incomplete year"), _("%(year)s holds only 1 January – %(day)s.") % {
-            "year": report.year, "day": report.data_end.isoformat()}])
-    used = {info.title}
+    wb.remove(wb.active)
+    used = {"Om uttaget"}
     for t in report.tables:
         name = "".join(c for c in t.sheet if c not in "[]:*?/\\")[:31]
         base, i = name, 2
@@ -46,17 +39,30 @@ def xlsx(report: AnnualReport) -> bytes:
             i += 1
         used.add(name)
         ws = wb.create_sheet(name)
-        ws.append([t.title])
-        ws["A1"].font = Font(bold=True)
-        ws.append(t.columns)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for row in t.rows:
-            ws.append(row)
+        write_table(ws, infer_kinds(t.columns, t.rows), [list(r) + [None] * (len(t.columns) - len(r)) for r in t.rows],
+                    title=t.title)
         if t.note:
-            ws.append([])
-            ws.append([t.note])
-        ws.column_dimensions["A"].width = 34
+            ws.cell(row=ws.max_row + 2, column=1, value=safe_text(t.note))
+    lines = [(_("Report"), _("Annual analysis %(year)s – theme: %(theme)s") % {"year": report.year,
+                                                                               "theme": report.theme_label}),
+             (_("Generated"), report.generated_at), (_("Sheets"), len(report.tables))]
+    for s in report.method.get("sources", []):
+        lines.append((_("Source"), f"{s['source']}: {_('latest import')} {(s['latest_import'] or '–')[:10]}, "
+                                   f"{s['runs']} {_('imports')}"))
+    if report.method.get("population_years"):
+        lines.append((_("Population"), str(report.method["population_years"])))
+    if report.method.get("bra_year"):
+        lines.append((_("Reported crimes (Brå)"), str(report.method["bra_year"])))
+    lines.append((_("Method"), _("Counts per theme from the police events and EST reports, rates per 1,000 "
+                                 "inhabitants, changes with an exact Poisson test and false-discovery-rate control, "
+                                 "trends by count regression with the population as exposure, hotspots by Gi*.")))
+    for c in report.currency:
+        lines.append((_("Data up to"), f"{c['label']}: {c['up_to']}"))
+    if report.incomplete:
+        lines.append((_("Incomplete year"), _("%(year)s holds only 1 January – %(day)s.") % {
+            "year": report.year, "day": report.data_end.isoformat()}))
+    about = about_sheet(wb, _("About this export"), lines)
+    wb.move_sheet(about, offset=-(len(wb.sheetnames) - 1))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -54,6 +54,6 @@ class AnnualCurrencyTestCase(BaseTestCase):
         self.assertIn("complete up to 2025-08-22", html)
         self.assertIn("Data up to: Police events 2025-08-22", rep.theme_section["years_table"].note)
         with translation.override("en"):
-            info = load_workbook(BytesIO(render.xlsx(rep)))["Om rapporten"]
+            info = load_workbook(BytesIO(render.xlsx(rep)))["Om uttaget"]
         rows = [[c.value for c in r] for r in info.iter_rows()]
-        self.assertIn(["Data up to", "Police events", "2025-08-22"], rows)
+        self.assertIn(["Data up to", "Police events: 2025-08-22"], [r[:2] for r in rows])

@@ -57,3 +57,18 @@ class PromiseViewsTestCase(BaseTestCase):
         r = self.client.post("/arbete/1/loften/ny/", {"title": "L", "text": "t", "start": "2025-09-30",
                                                       "end": "2025-02-01"})
         self.assertContains(r, 'data-field="end"')
+
+
+class ProgressWordingTestCase(BaseTestCase):
+    def setUp(self):
+        make_cycle(self)
+
+    def test_progress_form_says_it_adds_and_saved_message_names_the_report(self):
+        ProgressReport.objects.create(line=self.line, date=dt.date(2025, 2, 1), value=27)
+        self.login("bob")
+        r = self.client.get(f"/arbete/1/rad/{self.line.pk}/framsteg/")
+        self.assertContains(r, "27 + 4 → 31")
+        r = self.client.post(f"/arbete/1/rad/{self.line.pk}/framsteg/", {"date": "2025-03-01", "value": "4"},
+                             follow=True)
+        self.assertNotContains(r, "ProgressReport object")
+        self.assertContains(r, "50 insatser: +4")

@@ -1,0 +1,43 @@
+"""PNG charts for the statutory documents and the weekly brief (matplotlib, Agg). PNG rather than
+SVG because the same bytes go into the PDF, the DOCX and the PPTX."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from trygg.reports.annual.charts import PALETTE, plt
+
+
+def _png(fig, dpi=130) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def line_png(xs, series: dict[str, list], ylabel: str, size=(7.0, 2.8)) -> bytes:
+    fig, ax = plt.subplots(figsize=size)
+    for i, (label, values) in enumerate(series.items()):
+        ax.plot(xs, values, marker="o", ms=3, lw=1.6, color=PALETTE[i % len(PALETTE)], label=label)
+    ax.set_xticks(list(xs))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", alpha=.3)
+    if len(series) > 1:
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _png(fig)
+
+
+def sparkline_png(values, size=(1.6, 0.45), color="#1f5fa8") -> bytes:
+    """A small trend line without axes (the weekly brief's KPI tiles)."""
+    fig, ax = plt.subplots(figsize=size)
+    v = np.asarray(values, dtype=float)
+    ax.plot(range(len(v)), v, lw=1.4, color=color)
+    if len(v):
+        ax.plot([len(v) - 1], [v[-1]], "o", ms=2.5, color=color)
+    ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(v)) * 1.15) if len(v) else 1.0)
+    ax.set_axis_off()
+    fig.subplots_adjust(0, 0, 1, 1)
+    return _png(fig, dpi=160)

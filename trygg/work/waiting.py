@@ -1,0 +1,71 @@
+"""What waits for a director's or police chief's signature: agreements, action plans and citizen
+promises of their areas not yet signed for their side, and statutory documents not yet approved
+for it. An agreement whose period has ended is flagged before anyone signs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from trygg.accounts.access import can, memberships, user_sides
+from trygg.accounts.permissions import Capability, role_has
+
+from . import models as m
+
+
+@dataclass
+class Waiting:
+    kind: str
+    title: str
+    area: object
+    url: str
+    side: str
+    expired: bool = False
+    end: dt.date | None = None
+
+
+def _approve_areas(user):
+    """Top areas where the user may approve (None: city-wide)."""
+    areas = []
+    for ms in memberships(user):
+        if role_has(ms.role, Capability.APPROVE):
+            if ms.area_id is None:
+                return None
+            areas.append(ms.area)
+    return areas
+
+
+def waiting_for(user, today: dt.date | None = None) -> list[Waiting]:
+    today = today or dt.date.today()
+    if not can(user, Capability.APPROVE):
+        return []
+    areas = _approve_areas(user)
+    sides = {s for s in user_sides(user) if s in (m.Side.CITY, m.Side.POLICE)}
+    if user.is_superuser:
+        sides = {m.Side.CITY, m.Side.POLICE}
+    from django.db.models import Q
+
+    scope = Q()
+    if areas is not None:
+        scope = Q(pk__in=[])
+        for a in areas:
+            scope |= Q(area__path__startswith=a.path)
+    out = []
+    specs = [("agreement", m.Agreement, "work:agreement"), ("plan", m.ActionPlan, "work:cycle"),
+             ("promise", m.Promise, "work:promise")]
+    for kind, model, url_name in specs:
+        qs = model.objects.filter(scope, end__gte=today - dt.timedelta(days=365)).select_related("area") \
+            .prefetch_related("signatures")
+        for obj in qs:
+            for side in sorted(sides - obj.signed_sides()):
+                url = reverse(url_name, args=[obj.area.code] if kind == "plan" else [obj.area.code, obj.pk])
+                out.append(Waiting(kind, obj.title, obj.area, url, side, expired=obj.end < today, end=obj.end))
+    from trygg.reports.models import StatutoryDocument
+
+    for doc in StatutoryDocument.objects.filter(scope, adopted_at__isnull=True).select_related("area"):
+        for side in sorted(sides & set(doc.required_sides)):
+            if getattr(doc, f"{side}_approved_at") is None:
+                out.append(Waiting("statutory", str(doc), doc.area, doc.get_absolute_url(), side))
+    return out
