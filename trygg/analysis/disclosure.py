@@ -42,8 +42,8 @@ The greedy secondary suppression is a heuristic (as tau-argus' hypercube and mod
 are): it guarantees the audit, not the fewest hidden cells. Like tau-argus' audit it models a reader
 who uses the published figures and the rule (band, threshold), not the order in which the
 heuristic picked complementary cells. For the additive tables used here (one- and two-way
-hierarchies, which have totally unimodular relation matrices) the LP bounds are integers, so the
-LP audit equals the integer attack; :func:`audit` rounds inwards anyway.
+hierarchies) the LP bounds have been checked against an exhaustive integer attack on small
+tables (the tests); :func:`audit` rounds the LP bounds inwards to integers.
 
 Nothing here imports Django.
 """
@@ -58,7 +58,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 __all__ = ["BAND", "THRESHOLD", "LinkedTables", "Audit", "Suppression", "additive", "audit", "suppress",
-           "withheld_breakdowns", "DisclosureError"]
+           "withheld_breakdowns", "tree_table", "DisclosureError"]
 
 BAND = (1, 4)  # counts shown as "1–4"
 THRESHOLD = 5  # the smallest count shown as a number (and the least a hidden non-band cell can be)
@@ -112,6 +112,38 @@ def additive(n: int, sums) -> np.ndarray:
             r[p] -= 1.0
         rows.append(r)
     return np.array(rows, dtype=float).reshape(len(rows), n)
+
+
+def tree_table(leaves, row_tree=(), col_tree=(), row_shown=None, col_shown=None, labels=None):
+    """Cells of a two-way table with a hierarchy on each side, and its relations.
+
+    ``leaves``: counts of the leaf rows × leaf columns (the finest breakdown, e.g. "in no district" ×
+    "no listed theme" included). Row nodes ``0 … R-1`` are the leaf rows; ``row_tree`` lists
+    ``(node, children)`` for the nodes above them, numbered on from ``R`` in the order given
+    (children before parents); ``col_tree`` the same for columns. ``row_shown`` / ``col_shown``:
+    which nodes appear on some published page (default all). Returns ``(LinkedTables, index)``
+    with ``index[i, j]`` the cell of row node ``i`` and column node ``j``.
+    """
+    leaves = np.asarray(leaves, dtype=np.int64)
+    r0, c0 = leaves.shape
+
+    def expand(n0, tree):
+        members = [[i] for i in range(n0)]
+        for node, children in tree:
+            if node != len(members):
+                raise ValueError(f"tree nodes must be numbered on from the leaves: got {node}, expected {len(members)}")
+            members.append(sorted({m for c in children for m in members[c]}))
+        return members
+
+    rows, cols = expand(r0, row_tree), expand(c0, col_tree)
+    values = np.array([[leaves[np.ix_(ri, cj)].sum() for cj in cols] for ri in rows], dtype=np.int64)
+    index = np.arange(values.size).reshape(values.shape)
+    sums = [(index[node, j], index[children, j]) for node, children in row_tree for j in range(len(cols))]
+    sums += [(index[i, node], index[i, children]) for node, children in col_tree for i in range(len(rows))]
+    rs = np.ones(len(rows), bool) if row_shown is None else np.asarray(row_shown, bool)
+    cs = np.ones(len(cols), bool) if col_shown is None else np.asarray(col_shown, bool)
+    shown = (rs[:, None] & cs[None, :]).ravel()
+    return LinkedTables(values.ravel(), additive(values.size, sums), shown, labels or []), index
 
 
 @dataclass(frozen=True)
