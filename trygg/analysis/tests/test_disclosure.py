@@ -1,7 +1,6 @@
 """The disclosure auditor catches the known attacks, agrees with an exhaustive integer attack on
 small tables, and the audited suppression always passes it (random tables, many seeds)."""
 
-import itertools
 
 import numpy as np
 import pytest
