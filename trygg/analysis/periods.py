@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = [
     "Period", "iso_week", "month", "tertial", "year", "last_n_days", "year_to_date", "previous",
-    "same_period_last_year", "period_of", "bucket_index", "KINDS", "history_pairs",
+    "same_period_last_year", "period_of", "bucket_index", "KINDS", "history_pairs", "latest_complete",
 ]
 
 KINDS = ("week", "month", "tertial", "year")
@@ -102,6 +102,14 @@ def period_of(kind: str, d: dt.date) -> Period:
         return {"week": iso_week, "month": month, "tertial": tertial, "year": year}[kind](d)
     except KeyError:
         raise ValueError(f"unknown period kind {kind!r}; use one of {KINDS}") from None
+
+
+def latest_complete(kind: str, last_day: dt.date) -> Period:
+    """The latest calendar period of ``kind`` that ends on or before ``last_day`` (the last date
+    up to which the data is complete): such periods never overlap, so tables published for them
+    cannot be differenced into a shorter period (see ``trygg.analysis.disclosure``)."""
+    p = period_of(kind, last_day)
+    return p if p.end <= last_day else period_of(kind, p.start - dt.timedelta(days=1))
 
 
 def previous(period: Period) -> Period:

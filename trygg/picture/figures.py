@@ -581,26 +581,8 @@ def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
     return out
 
 
-SECONDARY = "·"  # shown for a cell hidden so that a small count cannot be worked out from the total
-
-
-def public_column(counts: list[int]) -> list[str]:
-    """A column of counts shown with its total, as residents see it.
-
-    Primary suppression shows 1–4 as "1–4". When exactly one cell is suppressed, the total minus
-    the others would reveal it, so the smallest other non-zero cell is hidden too (complementary
-    suppression, as in SCB's and Eurostat's disclosure control); the pair's sum is then at least 6
-    and neither value can be recovered.
-    """
-    shown = [public_count(n) for n in counts]
-    small = [i for i, n in enumerate(counts) if 0 < n < SMALL_COUNT]
-    if len(small) == 1:
-        others = [i for i, n in enumerate(counts) if n >= SMALL_COUNT]
-        if others:
-            shown[min(others, key=lambda i: counts[i])] = SECONDARY
-    return shown
-
-
 def public_count(n: int) -> str:
-    """A count as residents see it: 1–4 is shown as "1–4" (small-count suppression), 0 as "0"."""
+    """One count on its own as residents would see it: 1–4 is shown as "1–4", 0 as "0". Tables
+    published together (margins, the hierarchy) need ``trygg.picture.public`` instead, which adds
+    the secondary suppression that the LP audit requires."""
     return "1–4" if 0 < n < SMALL_COUNT else str(n)

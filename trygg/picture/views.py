@@ -21,9 +21,10 @@ from trygg.incidents.categories import THEMES, theme_label
 from trygg.reports.conference_theme import current_conference_theme
 
 from . import exports, figures, queries
+from . import public as public_figures
 from .forms import ExportForm, SnapshotForm
 from .models import ExportLog, Snapshot
-from .params import BadChoice, Choice, default_end, parse_choice
+from .params import BadChoice, Choice, parse_choice
 from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
@@ -219,32 +220,36 @@ def metro(request):
     return render(request, "picture/metro.html", ctx)
 
 
-PUBLIC_LEVELS = (Level.STADSOMRADE, Level.MUNICIPALITY)
+PUBLIC_LEVELS = public_figures.PUBLIC_LEVELS
 
 
 @access(Capability.PUBLIC, area_kwarg="code")
 def public(request, code):
-    """Residents' page: aggregated figures per theme for the 12 months up to the last day the data
-    are complete (``params.default_end``), small counts shown as 1–4, no incident lists and no free
-    text; the area's citizen promises when the work app has them."""
+    """Residents' page: aggregated figures per theme for the latest complete tertial against the same
+    tertial a year before, suppressed together with every other public page of the municipality
+    (``trygg.picture.public``): no figure 1–4 can be worked out; no incident lists, no free text;
+    the area's citizen promises when the work app has them."""
     area = request.area
     if area.level not in PUBLIC_LEVELS:
         raise Http404
-    end = default_end(area)  # the last day every source shown is complete, never today by default
-    start = end - dt.timedelta(days=364)
-    fig = figures.compute_picture(area, start, end, "last-year")
-    theme_rows = fig.theme_rows()
-    shown = figures.public_column([r.count for r in theme_rows])
+    root = public_figures.public_root(area)
+    cur_p, cmp_p = public_figures.public_periods(root)
+    cur = public_figures.public_table(root, cur_p.start, cur_p.end)
+    ref = public_figures.public_table(root, cmp_p.start, cmp_p.end)
+    fig = figures.compute_picture(area, cur_p.start, cur_p.end, "last-year")
+    tests = {r.theme: r for r in fig.theme_rows()}
+    mine, before = cur.row(area.code), ref.row(area.code)
     rows = []
-    for r, count in zip(theme_rows, shown, strict=True):
-        # a rate or a change could reveal a suppressed count: shown only from SMALL_COUNT up
-        hidden = count in ("1–4", figures.SECONDARY)
-        small = hidden or r.comparison_count < figures.SMALL_COUNT
-        rows.append({"label": r.label, "count": count,
-                     "comparison_count": figures.public_count(r.comparison_count),
-                     "rate": None if hidden else r.rate, "synthetic": r.synthetic > 0,
-                     "direction": "incomplete" if r.incomplete else "suppressed" if small else r.direction})
-    total = fig.total("all")
+    for theme, label in public_figures.theme_labels().items():
+        r = tests.get(theme)
+        shown = cur.shown(area.code, theme)
+        # a rate or a change could reveal a hidden count: shown only where both counts are printed
+        both = shown and ref.shown(area.code, theme)
+        rows.append({"theme": theme, "label": label, "count": mine["themes"][theme],
+                     "comparison_count": before["themes"][theme],
+                     "rate": r.rate if (r and shown) else None, "synthetic": bool(r and r.synthetic > 0),
+                     "direction": ("incomplete" if r and r.incomplete else (r.direction if r else ""))
+                     if both else "suppressed"})
     from django.template import TemplateDoesNotExist
     from django.template.loader import select_template
 
@@ -255,7 +260,8 @@ def public(request, code):
         has_promises = False
     siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
     return render(request, "picture/public.html", {
-        "area": area, "fig": fig, "rows": rows, "total": figures.public_count(total.count) if total else "0",
+        "area": area, "fig": fig, "rows": rows, "total": mine["total"], "comparison_total": before["total"],
+        "period": cur_p, "comparison_period": cmp_p,
         "has_promises": has_promises, "siblings": siblings,
         "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
     })

@@ -99,12 +99,6 @@ class FiguresTestCase(BaseTestCase):
         lon, lat = hot["features"][0]["geometry"]["coordinates"][0][0]
         self.assertTrue(11.9 < lon < 12.0 and 57.7 < lat < 57.8, (lon, lat))
 
-    def test_public_column_adds_complementary_suppression(self):
-        self.assertEqual(figures.public_column([40, 3, 57]), ["·", "1–4", "57"])
-        self.assertEqual(figures.public_column([40, 3, 2, 57]), ["40", "1–4", "1–4", "57"])  # two hidden already
-        self.assertEqual(figures.public_column([40, 0, 57]), ["40", "0", "57"])
-        self.assertEqual(figures.public_column([3, 0]), ["1–4", "0"])  # nothing else to hide
-
     def test_public_count(self):
         self.assertEqual([figures.public_count(n) for n in (0, 1, 4, 5)], ["0", "1–4", "1–4", "5"])
 
