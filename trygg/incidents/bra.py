@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Level
 
-from .importing import ImportFileError, import_run
+from .importing import ImportFileError, import_run, write_phase
 from .models import CrimeStatistic
 
 REQUIRED = ["year", "area", "crime_type", "count"]
@@ -56,30 +56,31 @@ def import_bra_csv(path, user=None):
     home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
     areas: dict[str, Area] = {}
     with import_run("bra", path.name, user) as run:
-        for line, row in enumerate(reader, start=2):
-            where = f"{path.name} line {line}"
-            try:
-                year, count = int(row["year"]), int(row["count"])
-            except (TypeError, ValueError):
-                raise ImportFileError(f"{where}, field 'year'/'count': not whole numbers: {row['year']!r}, {row['count']!r}")
-            if count < 0:
-                raise ImportFileError(f"{where}, field 'count': negative")
-            name = (row["area"] or "").strip()
-            if name not in areas:
-                areas[name] = _area_for(name, home)
-            if areas[name] is None:
-                raise ImportFileError(f"{where}, field 'area': unknown area {name!r}")
-            crime_type = row["crime_type"].strip()
-            obj, created = CrimeStatistic.objects.get_or_create(
-                area=areas[name], year=year, crime_type=crime_type,
-                defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
-                          "source_url": (row.get("source_url") or "")[:500], "import_run": run})
-            if created:
-                run.new += 1
-            elif obj.count != count:
-                obj.count, obj.import_run = count, run
-                obj.save(update_fields=["count", "import_run"])
-                run.updated += 1
-            else:
-                run.unchanged += 1
+        with write_phase(run):  # small files: check and write row by row
+            for line, row in enumerate(reader, start=2):
+                where = f"{path.name} line {line}"
+                try:
+                    year, count = int(row["year"]), int(row["count"])
+                except (TypeError, ValueError):
+                    raise ImportFileError(f"{where}, field 'year'/'count': not whole numbers: {row['year']!r}, {row['count']!r}")
+                if count < 0:
+                    raise ImportFileError(f"{where}, field 'count': negative")
+                name = (row["area"] or "").strip()
+                if name not in areas:
+                    areas[name] = _area_for(name, home)
+                if areas[name] is None:
+                    raise ImportFileError(f"{where}, field 'area': unknown area {name!r}")
+                crime_type = row["crime_type"].strip()
+                obj, created = CrimeStatistic.objects.get_or_create(
+                    area=areas[name], year=year, crime_type=crime_type,
+                    defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
+                              "source_url": (row.get("source_url") or "")[:500], "import_run": run})
+                if created:
+                    run.new += 1
+                elif obj.count != count:
+                    obj.count, obj.import_run = count, run
+                    obj.save(update_fields=["count", "import_run"])
+                    run.updated += 1
+                else:
+                    run.unchanged += 1
     return run

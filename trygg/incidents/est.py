@@ -26,6 +26,7 @@ from .importing import (
     personal_data_policy,
     progress,
     screen_text,
+    write_phase,
 )
 from .models import Incident, Placement, Source
 from .placement import locate_points
@@ -137,9 +138,10 @@ def import_est_csv(path, user=None, personal_data=None, organisation=None):
                 lon=p["lon"], lat=p["lat"], place_text=texts["place"][:200], body=texts["description"],
                 organisation=p["org"], import_run=run, created_by=user,
             ))
-        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        run.new = len(new)
-        run.placed_in_district = len(new)
-        if rejected:
-            run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
+        with write_phase(run):
+            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            run.new = len(new)
+            run.placed_in_district = len(new)
+            if rejected:
+                run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
     return run

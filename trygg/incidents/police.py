@@ -30,6 +30,7 @@ from .importing import (
     personal_data_policy,
     progress,
     screen_text,
+    write_phase,
 )
 from .models import Incident, Placement, Source
 
@@ -165,13 +166,14 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
                 to_update.append(inc)
             else:
                 new.append(inc)
-        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        run.new = len(new)
-        if to_update:
-            _enrich(to_update)
-            run.updated = len(to_update)
-        if rejected_ids:
-            run.message = "Rejected for personal data: " + "; ".join(rejected_ids[:50])
+        with write_phase(run):
+            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            run.new = len(new)
+            if to_update:
+                _enrich(to_update)
+                run.updated = len(to_update)
+            if rejected_ids:
+                run.message = "Rejected for personal data: " + "; ".join(rejected_ids[:50])
     return run
 
 
