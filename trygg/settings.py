@@ -218,6 +218,11 @@ TRYGG_MUNICIPALITY_CODE = os.environ.get("TRYGG_MUNICIPALITY_CODE", "1480")
 # Personal data found in imported free text: "redact" or "reject"; empty = per-source default
 # (the police's public feed is redacted, EST reports are rejected).
 TRYGG_IMPORT_PERSONAL_DATA = os.environ.get("TRYGG_IMPORT_PERSONAL_DATA", "")
+# The personal-data guard (trygg/privacy/guard.py): free text longer than this is refused before
+# it is scanned (forms and imported fields alike); upper-case three-letter words that look like a
+# car registration when followed by three digits but are not one.
+TRYGG_MAX_TEXT_LENGTH = int(os.environ.get("TRYGG_MAX_TEXT_LENGTH", "20000"))
+TRYGG_PLATE_STOP_WORDS = _env_list("TRYGG_PLATE_STOP_WORDS", "SEK,EUR,USD,NOK,DKK,GBP,LPO,EST,SFS,SKR,SCB,BRA,GPS,MHZ,KWH,CAD,DPI,BMW,MAN,DAF,AMG,TPL")
 # Least seconds between two live fetches of the police events feed (politeness).
 TRYGG_POLICE_FETCH_MIN_INTERVAL = int(os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600"))
 # The theme highlighted in the situation picture until a conference theme is approved by both partners.

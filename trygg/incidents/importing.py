@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trygg.privacy import find_personal_data, redact
+from trygg.privacy.guard import TextTooLong
 
 from .models import ImportRun
 
@@ -41,16 +42,22 @@ def personal_data_policy(source: str, override: str | None = None) -> str:
     return value
 
 
-def screen_text(fields: dict[str, str], policy: str) -> tuple[dict[str, str], list[str], int]:
+def screen_text(fields: dict[str, str], policy: str, where: str = "") -> tuple[dict[str, str], list[str], int]:
     """Check free-text ``fields`` for personal data.
 
     Returns (fields, offending field names, number of findings). With ``redact`` the fields come
-    back redacted; with ``reject`` unchanged (the caller drops the record).
+    back redacted; with ``reject`` unchanged (the caller drops the record). A field that is not
+    text, or longer than the guard's cap, is an :class:`ImportFileError` naming ``where`` and the field.
     """
     offending, found = [], 0
     out = dict(fields)
     for name, text in fields.items():
-        findings = find_personal_data(text)
+        if not isinstance(text, str):
+            raise ImportFileError(f"{where or 'record'}, field '{name}': expected text, not {type(text).__name__}")
+        try:
+            findings = find_personal_data(text)
+        except TextTooLong as exc:
+            raise ImportFileError(f"{where or 'record'}, field '{name}': too long ({exc})")
         if not findings:
             continue
         offending.append(name)
