@@ -214,3 +214,21 @@ def test_client_ip_from_the_configured_proxy_header_only():
         assert client_ip(req) == "203.0.113.5"  # the address our proxy saw, not the spoofed one
     with override_settings(TRYGG_PROXY_IP_HEADER="HTTP_X_FORWARDED_FOR", TRYGG_PROXY_COUNT=1):
         assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-ip")) == "127.0.0.1"
+
+
+class LongFreeTextTestCase(BaseTestCase):
+    def test_a_huge_est_description_is_refused_at_once(self):
+        import time
+
+        from trygg.incidents.models import Incident
+
+        self.login("rami")
+        for size in (100_000, 1_000_000):
+            data = {"occurred_at": "2025-03-07T21:30", "category": "klotter", "lon": "11.965", "lat": "57.7655",
+                    "area": "", "place": "Hjällbo torg", "description": "x" * size}
+            t = time.perf_counter()
+            r = self.client.post("/handelser/rapportera/", data)
+            elapsed = time.perf_counter() - t
+            assert r.status_code == 200 and "too long" in r.content.decode()
+            assert elapsed < 1.0, elapsed
+        assert not Incident.objects.exists()

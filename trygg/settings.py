@@ -223,6 +223,8 @@ TRYGG_IMPORT_PERSONAL_DATA = os.environ.get("TRYGG_IMPORT_PERSONAL_DATA", "")
 # car registration when followed by three digits but are not one.
 TRYGG_MAX_TEXT_LENGTH = int(os.environ.get("TRYGG_MAX_TEXT_LENGTH", "20000"))
 TRYGG_PLATE_STOP_WORDS = _env_list("TRYGG_PLATE_STOP_WORDS", "SEK,EUR,USD,NOK,DKK,GBP,LPO,EST,SFS,SKR,SCB,BRA,GPS,MHZ,KWH,CAD,DPI,BMW,MAN,DAF,AMG,TPL")
+# Largest import file accepted (MB); a bigger one is refused before it is read.
+TRYGG_IMPORT_MAX_MB = int(os.environ.get("TRYGG_IMPORT_MAX_MB", "100"))
 # Least seconds between two live fetches of the police events feed (politeness).
 TRYGG_POLICE_FETCH_MIN_INTERVAL = int(os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600"))
 # The theme highlighted in the situation picture until a conference theme is approved by both partners.
