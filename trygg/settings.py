@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "trygg.reports",
     "trygg.api",
     "trygg.web",
+    "trygg.ops",
 ]
 
 MIDDLEWARE = [
