@@ -224,6 +224,16 @@ TRYGG_IMPORT_PERSONAL_DATA = os.environ.get("TRYGG_IMPORT_PERSONAL_DATA", "")
 # car registration when followed by three digits but are not one.
 TRYGG_MAX_TEXT_LENGTH = int(os.environ.get("TRYGG_MAX_TEXT_LENGTH", "20000"))
 TRYGG_PLATE_STOP_WORDS = _env_list("TRYGG_PLATE_STOP_WORDS", "SEK,EUR,USD,NOK,DKK,GBP,LPO,EST,SFS,SKR,SCB,BRA,GPS,MHZ,KWH,CAD,DPI,BMW,MAN,DAF,AMG,TPL")
+# Retention ("gallring", trygg/ops/retention.py): days after which each kind of data is anonymised or
+# deleted; 0 switches a rule off. Defaults and reasons: docs/operations.md. Env: TRYGG_RETENTION_<RULE>.
+TRYGG_RETENTION = {
+    rule: int(os.environ.get(f"TRYGG_RETENTION_{rule.upper()}", days))
+    for rule, days in {"police_text": 730, "est_details": 730, "export_log": 1095, "login_records": 90,
+                       "sessions": 1, "survey_comments": 1095}.items()
+}
+# Backups (trygg backup, and nightly by trygg scheduler): where, and how many to keep.
+TRYGG_BACKUP_DIR = Path(os.environ.get("TRYGG_BACKUP_DIR", VAR_DIR / "backups"))
+TRYGG_BACKUP_KEEP = int(os.environ.get("TRYGG_BACKUP_KEEP", "14"))
 # Largest import file accepted (MB); a bigger one is refused before it is read.
 TRYGG_IMPORT_MAX_MB = int(os.environ.get("TRYGG_IMPORT_MAX_MB", "100"))
 # Least seconds between two live fetches of the police events feed (politeness).
