@@ -234,6 +234,14 @@ TRYGG_RETENTION = {
 # Backups (trygg backup, and nightly by trygg scheduler): where, and how many to keep.
 TRYGG_BACKUP_DIR = Path(os.environ.get("TRYGG_BACKUP_DIR", VAR_DIR / "backups"))
 TRYGG_BACKUP_KEEP = int(os.environ.get("TRYGG_BACKUP_KEEP", "14"))
+# trygg scheduler (trygg/ops/scheduler.py): police feed every N seconds, nightly backup and retention
+# at HH:MM local time; an empty value switches the job off.
+TRYGG_SCHEDULE = {
+    "police": os.environ.get("TRYGG_SCHEDULE_POLICE", os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600")),
+    "backup": os.environ.get("TRYGG_SCHEDULE_BACKUP", "02:30"),
+    "retention": os.environ.get("TRYGG_SCHEDULE_RETENTION", "03:30"),
+}
+TRYGG_POLICE_FEED_URL = os.environ.get("TRYGG_POLICE_FEED_URL", "https://polisen.se/api/events")
 # Largest import file accepted (MB); a bigger one is refused before it is read.
 TRYGG_IMPORT_MAX_MB = int(os.environ.get("TRYGG_IMPORT_MAX_MB", "100"))
 # Least seconds between two live fetches of the police events feed (politeness).
