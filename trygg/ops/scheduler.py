@@ -184,7 +184,8 @@ def loop(out, tick: int = 30) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     with exclusive("scheduler"):
-        out(f"trygg scheduler: {', '.join(f'{j}={s or 'off'}' for j, s in schedule().items())} "
+        jobs = ", ".join(f"{j}={spec or 'off'}" for j, spec in schedule().items())
+        out(f"trygg scheduler: {jobs} "
             f"({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
         while not stop["now"]:
             run_due(out=out)
