@@ -16,3 +16,6 @@ def pytest_configure(config):
     # browser tests send "sv-SE" like a Swedish user and see the Swedish UI;
     # tests/test_language.py checks that Swedish is the default for a browser that asks for nothing.
     settings.LANGUAGE_CODE = "en"
+    # Hashed static names need `collectstatic` first (trygg serve runs it); tests use plain names.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -21,8 +21,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "trygg-demo-only-secret-key-change-me-in-production")
+# Demo mode (scripts/demo, `trygg serve --demo`): the public demo key below is allowed. Anything else
+# with DEBUG off refuses to start with it (trygg.web.checks.require_secret_key).
+TRYGG_DEMO = _env_bool("TRYGG_DEMO", False)
+DEMO_SECRET_KEY = "trygg-demo-only-secret-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
@@ -37,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "trygg.areas",
     "trygg.accounts",
     "trygg.incidents",
@@ -46,6 +55,7 @@ INSTALLED_APPS = [
     "trygg.reports",
     "trygg.api",
     "trygg.web",
+    "trygg.ops",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "trygg.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -87,7 +99,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent use of SQLite: write-ahead logging (readers never wait for a writer), a busy
+    # timeout instead of an immediate "database is locked", and IMMEDIATE transactions so that a
+    # transaction that will write takes the lock at its start and waits for it (a DEFERRED one that
+    # reads first cannot wait, it fails). Imports prepare everything before their one short write
+    # transaction (trygg.incidents.importing.import_run). More than a few users: use PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": int(os.environ.get("TRYGG_SQLITE_TIMEOUT", "30")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,10 +126,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# django-axes: lock an account+IP pair out after repeated failed logins.
+# django-axes: failed logins are counted per username and, separately, per client IP; either one
+# reaching its limit locks out (so one IP cannot try any number of usernames, and a locked
+# username stays locked from every IP). The IP limit is higher: a whole office may share one IP.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "trygg.accounts.lockout.client_ip"
+AXES_HANDLER = "trygg.accounts.lockout.SeparateLimitsHandler"
+# The client IP comes from REMOTE_ADDR unless a reverse proxy is configured: then (and only then)
+# from that header, e.g. TRYGG_PROXY_IP_HEADER=HTTP_X_FORWARDED_FOR, taking the address the
+# TRYGG_PROXY_COUNT trusted proxies saw (the right-most ones are ours).
+TRYGG_PROXY_IP_HEADER = os.environ.get("TRYGG_PROXY_IP_HEADER", "").strip()
+TRYGG_PROXY_COUNT = int(os.environ.get("TRYGG_PROXY_COUNT", "1"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -123,9 +154,15 @@ FIRST_DAY_OF_WEEK = 1
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# WhiteNoise serves the project's own pinned JS/CSS (Leaflet, Chart.js, Pico) without a CDN.
+# WhiteNoise serves the project's own pinned JS/CSS (Leaflet, Chart.js, Pico) without a CDN: with
+# hashed names (collected by `trygg serve`), compressed, cached "forever" by browsers.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": os.environ.get(
+        "TRYGG_STATIC_STORAGE", "trygg.web.storage.StaticStorage")},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -133,6 +170,43 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS behind a reverse proxy (see docs/operations.md): all from the environment.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):  # the proxy sets X-Forwarded-Proto: https
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "trygg.web.errors.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline.
+def _tile_origin(template: str) -> list[str]:
+    """The CSP source of a tile URL template: "https://{s}.tile.osm.org/…" → "https://*.tile.osm.org"."""
+    from urllib.parse import urlsplit
+
+    if not template:
+        return []
+    parts = urlsplit(template.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Leaflet positions map panes with style attributes; styles cannot run code.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origin(os.environ.get("TRYGG_MAP_TILES", ""))],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Map base tiles: empty means polygons only (works offline). Example:
 # TRYGG_MAP_TILES="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -145,6 +219,31 @@ TRYGG_MUNICIPALITY_CODE = os.environ.get("TRYGG_MUNICIPALITY_CODE", "1480")
 # Personal data found in imported free text: "redact" or "reject"; empty = per-source default
 # (the police's public feed is redacted, EST reports are rejected).
 TRYGG_IMPORT_PERSONAL_DATA = os.environ.get("TRYGG_IMPORT_PERSONAL_DATA", "")
+# The personal-data guard (trygg/privacy/guard.py): free text longer than this is refused before
+# it is scanned (forms and imported fields alike); upper-case three-letter words that look like a
+# car registration when followed by three digits but are not one.
+TRYGG_MAX_TEXT_LENGTH = int(os.environ.get("TRYGG_MAX_TEXT_LENGTH", "20000"))
+TRYGG_PLATE_STOP_WORDS = _env_list("TRYGG_PLATE_STOP_WORDS", "SEK,EUR,USD,NOK,DKK,GBP,LPO,EST,SFS,SKR,SCB,BRA,GPS,MHZ,KWH,CAD,DPI,BMW,MAN,DAF,AMG,TPL")
+# Retention ("gallring", trygg/ops/retention.py): days after which each kind of data is anonymised or
+# deleted; 0 switches a rule off. Defaults and reasons: docs/operations.md. Env: TRYGG_RETENTION_<RULE>.
+TRYGG_RETENTION = {
+    rule: int(os.environ.get(f"TRYGG_RETENTION_{rule.upper()}", days))
+    for rule, days in {"police_text": 730, "est_details": 730, "export_log": 1095, "login_records": 90,
+                       "sessions": 1, "survey_comments": 1095}.items()
+}
+# Backups (trygg backup, and nightly by trygg scheduler): where, and how many to keep.
+TRYGG_BACKUP_DIR = Path(os.environ.get("TRYGG_BACKUP_DIR", VAR_DIR / "backups"))
+TRYGG_BACKUP_KEEP = int(os.environ.get("TRYGG_BACKUP_KEEP", "14"))
+# trygg scheduler (trygg/ops/scheduler.py): police feed every N seconds, nightly backup and retention
+# at HH:MM local time; an empty value switches the job off.
+TRYGG_SCHEDULE = {
+    "police": os.environ.get("TRYGG_SCHEDULE_POLICE", os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600")),
+    "backup": os.environ.get("TRYGG_SCHEDULE_BACKUP", "02:30"),
+    "retention": os.environ.get("TRYGG_SCHEDULE_RETENTION", "03:30"),
+}
+TRYGG_POLICE_FEED_URL = os.environ.get("TRYGG_POLICE_FEED_URL", "https://polisen.se/api/events")
+# Largest import file accepted (MB); a bigger one is refused before it is read.
+TRYGG_IMPORT_MAX_MB = int(os.environ.get("TRYGG_IMPORT_MAX_MB", "100"))
 # Least seconds between two live fetches of the police events feed (politeness).
 TRYGG_POLICE_FETCH_MIN_INTERVAL = int(os.environ.get("TRYGG_POLICE_FETCH_MIN_INTERVAL", "600"))
 # The theme highlighted in the situation picture until a conference theme is approved by both partners.
@@ -163,6 +262,9 @@ TRYGG_DEMO_STEPS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A plain 403 (a role without the capability) is routine: one line, no traceback.
+    "filters": {"no_403_traceback": {"()": "trygg.web.errors.No403Traceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["no_403_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

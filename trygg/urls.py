@@ -14,3 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "trygg.web.errors.bad_request"
+handler403 = "trygg.web.errors.forbidden"
+handler404 = "trygg.web.errors.not_found"
+handler500 = "trygg.web.errors.server_error"

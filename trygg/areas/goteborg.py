@@ -27,7 +27,7 @@ def load_sweden(stdout=None) -> int:
     )
     res = load_layer(
         DATA / "sweden" / "swedish_municipalities.geojson.gz", level=Level.MUNICIPALITY,
-        code_field="id", name_field="kom_namn", parent_code="SE",
+        code_field="id", name_field="kom_namn", parent_code="SE", invalid_geometry="keep",
     )
     with open(DATA / "sweden" / "kommun_population_scb_2024.csv", encoding="utf-8") as fh:
         by_code = {a.code: a for a in Area.objects.filter(level=Level.MUNICIPALITY)}
@@ -65,6 +65,7 @@ def load_goteborg(stdout=None, include_basomraden: bool = True) -> dict[str, int
             name_field=name_field, parent_field=parent_field,
             parent_code=None if parent_field else gbg.code,
             population_fields=BANDS, population_year=POPULATION_YEAR, population_source=SOURCE_GBG,
+            invalid_geometry="keep",  # as the city publishes them: 85 features self-intersect slightly
         )
         counts[level] = res.created + res.updated + res.unchanged
         if stdout:

@@ -8,12 +8,12 @@ Formats:
   codes, otherwise the file is refused naming the unknown codes (Trygg has no RegSO areas today).
 """
 
-import csv
-import io
 import json
 from pathlib import Path
 
 from django.db import transaction
+
+from trygg.textfile import TextFileError, read_csv, read_text
 
 from .models import Area, Population
 
@@ -22,23 +22,26 @@ class PopulationImportError(ValueError):
     pass
 
 
-def _read_csv(path: Path, text: str):
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("area_code", "year", "age_band", "count") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PopulationImportError(f"{path.name}: missing column(s): {', '.join(missing)}")
-    for line, row in enumerate(reader, start=2):
+def _read_csv(path: Path):
+    try:
+        _fields, rows = read_csv(path, ("area_code", "year", "age_band", "count"))
+    except TextFileError as exc:
+        raise PopulationImportError(str(exc))
+    for line, row in rows:
         try:
             year, count = int(row["year"]), int(row["count"])
         except (TypeError, ValueError):
             raise PopulationImportError(f"{path.name} line {line}, field 'year'/'count': not whole numbers")
         if count < 0:
             raise PopulationImportError(f"{path.name} line {line}, field 'count': negative")
-        yield f"{path.name} line {line}", row["area_code"].strip(), year, (row["age_band"] or "").strip(), count
+        code, band = (row["area_code"] or "").strip(), (row["age_band"] or "").strip()
+        if not code or len(code) > 40 or len(band) > 20:
+            raise PopulationImportError(f"{path.name} line {line}, field 'area_code'/'age_band': empty or too long")
+        yield f"{path.name} line {line}", code, year, band, count
 
 
 def _read_pxweb(path: Path, data: dict):
-    rows = data.get("data")
+    rows = data.get("data") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise PopulationImportError(f"{path.name}: not a PxWeb table (no 'data' list)")
     sums: dict[tuple, int] = {}
@@ -47,6 +50,7 @@ def _read_pxweb(path: Path, data: dict):
             region, age, sex, year = r["key"]
             value = int(r["values"][0])
             year = int(year)
+            region, age = str(region), str(age)
         except (KeyError, ValueError, TypeError, IndexError):
             raise PopulationImportError(f"{path.name}: data row {i}: expected key [region, age, sex, year] and a value")
         if sex != "1+2":
@@ -60,17 +64,17 @@ def _read_pxweb(path: Path, data: dict):
 def import_population(path, source="") -> dict:
     """Returns counts {new, updated, unchanged}; raises PopulationImportError on a bad file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PopulationImportError(f"{path.name}: file not found")
     if path.suffix == ".json":
         try:
-            records = list(_read_pxweb(path, json.loads(text)))
+            records = list(_read_pxweb(path, json.loads(read_text(path))))
+        except TextFileError as exc:
+            raise PopulationImportError(str(exc))
         except json.JSONDecodeError as exc:
             raise PopulationImportError(f"{path.name}: not valid JSON ({exc})")
+        except RecursionError:
+            raise PopulationImportError(f"{path.name}: not valid JSON (nested too deeply)")
     else:
-        records = list(_read_csv(path, text))
+        records = list(_read_csv(path))
     areas = {a.code: a for a in Area.objects.filter(code__in={r[1] for r in records})}
     unknown = sorted({r[1] for r in records} - set(areas))
     if unknown:

@@ -1,15 +1,14 @@
 """Import Brå reported-crime statistics (CSV: year, area, crime_type, count[, source_url])."""
 
-import csv
-import io
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Level
+from trygg.textfile import TextFileError, read_csv
 
-from .importing import ImportFileError, import_run
+from .importing import ImportFileError, import_run, write_phase
 from .models import CrimeStatistic
 
 REQUIRED = ["year", "area", "crime_type", "count"]
@@ -47,39 +46,39 @@ def _area_for(name: str, home: Area | None) -> Area | None:
 def import_bra_csv(path, user=None):
     path = Path(path)
     try:
-        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-    except FileNotFoundError:
-        raise ImportFileError(f"{path.name}: file not found")
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFileError(f"{path.name}: missing column(s): {', '.join(missing)}")
+        _fields, rows = read_csv(path, REQUIRED)
+    except TextFileError as exc:
+        raise ImportFileError(str(exc))
     home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
     areas: dict[str, Area] = {}
     with import_run("bra", path.name, user) as run:
-        for line, row in enumerate(reader, start=2):
-            where = f"{path.name} line {line}"
-            try:
-                year, count = int(row["year"]), int(row["count"])
-            except (TypeError, ValueError):
-                raise ImportFileError(f"{where}, field 'year'/'count': not whole numbers: {row['year']!r}, {row['count']!r}")
-            if count < 0:
-                raise ImportFileError(f"{where}, field 'count': negative")
-            name = (row["area"] or "").strip()
-            if name not in areas:
-                areas[name] = _area_for(name, home)
-            if areas[name] is None:
-                raise ImportFileError(f"{where}, field 'area': unknown area {name!r}")
-            crime_type = row["crime_type"].strip()
-            obj, created = CrimeStatistic.objects.get_or_create(
-                area=areas[name], year=year, crime_type=crime_type,
-                defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
-                          "source_url": (row.get("source_url") or "")[:500], "import_run": run})
-            if created:
-                run.new += 1
-            elif obj.count != count:
-                obj.count, obj.import_run = count, run
-                obj.save(update_fields=["count", "import_run"])
-                run.updated += 1
-            else:
-                run.unchanged += 1
+        with write_phase(run):  # small files: check and write row by row
+            for line, row in rows:
+                where = f"{path.name} line {line}"
+                try:
+                    year, count = int(row["year"]), int(row["count"])
+                except (TypeError, ValueError):
+                    raise ImportFileError(f"{where}, field 'year'/'count': not whole numbers: {row['year']!r}, {row['count']!r}")
+                if count < 0:
+                    raise ImportFileError(f"{where}, field 'count': negative")
+                name = (row["area"] or "").strip()
+                if name not in areas:
+                    areas[name] = _area_for(name, home)
+                if areas[name] is None:
+                    raise ImportFileError(f"{where}, field 'area': unknown area {name!r}")
+                crime_type = (row["crime_type"] or "").strip()
+                if not crime_type or len(crime_type) > 60:
+                    raise ImportFileError(f"{where}, field 'crime_type': empty or longer than 60 characters")
+                obj, created = CrimeStatistic.objects.get_or_create(
+                    area=areas[name], year=year, crime_type=crime_type,
+                    defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
+                              "source_url": (row.get("source_url") or "")[:500], "import_run": run})
+                if created:
+                    run.new += 1
+                elif obj.count != count:
+                    obj.count, obj.import_run = count, run
+                    obj.save(update_fields=["count", "import_run"])
+                    run.updated += 1
+                else:
+                    run.unchanged += 1
     return run

@@ -6,9 +6,7 @@ checklist slug), ``lon``/``lat`` (WGS84) or ``area_code``, ``place`` (optional a
 by a hash of its content, so importing a file twice adds nothing.
 """
 
-import csv
 import hashlib
-import io
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from trygg.accounts.models import Organisation
 from trygg.areas.models import Area
+from trygg.textfile import TextFileError, read_csv
 
 from .categories import EST_CATEGORIES, theme_of
 from .importing import (
@@ -26,6 +25,7 @@ from .importing import (
     personal_data_policy,
     progress,
     screen_text,
+    write_phase,
 )
 from .models import Incident, Placement, Source
 from .placement import locate_points
@@ -62,22 +62,15 @@ def placed_incident(**fields) -> Incident:
 def import_est_csv(path, user=None, personal_data=None, organisation=None):
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ImportFileError(f"{path.name}: file not found")
-    except UnicodeDecodeError:
-        raise ImportFileError(f"{path.name}: not UTF-8 text")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED + ["description"] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFileError(f"{path.name}: missing column(s): {', '.join(missing)}")
-    if not ({"lon", "lat"} <= set(reader.fieldnames) or "area_code" in reader.fieldnames):
+        fieldnames, rows = read_csv(path, REQUIRED + ["description"])
+    except TextFileError as exc:
+        raise ImportFileError(str(exc))
+    if not ({"lon", "lat"} <= set(fieldnames) or "area_code" in fieldnames):
         raise ImportFileError(f"{path.name}: needs columns lon and lat, or area_code")
     policy = personal_data_policy("est", personal_data)
-    rows = list(reader)
     orgs = {o.name.casefold(): o for o in Organisation.objects.all()}
     parsed, points = [], []
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         where = f"{path.name} line {line}"
         for c in REQUIRED:
             if not (row.get(c) or "").strip():
@@ -137,9 +130,10 @@ def import_est_csv(path, user=None, personal_data=None, organisation=None):
                 lon=p["lon"], lat=p["lat"], place_text=texts["place"][:200], body=texts["description"],
                 organisation=p["org"], import_run=run, created_by=user,
             ))
-        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        run.new = len(new)
-        run.placed_in_district = len(new)
-        if rejected:
-            run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
+        with write_phase(run):
+            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            run.new = len(new)
+            run.placed_in_district = len(new)
+            if rejected:
+                run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
     return run

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trygg.privacy import find_personal_data, redact
+from trygg.privacy.guard import TextTooLong
 
 from .models import ImportRun
 
@@ -41,16 +42,22 @@ def personal_data_policy(source: str, override: str | None = None) -> str:
     return value
 
 
-def screen_text(fields: dict[str, str], policy: str) -> tuple[dict[str, str], list[str], int]:
+def screen_text(fields: dict[str, str], policy: str, where: str = "") -> tuple[dict[str, str], list[str], int]:
     """Check free-text ``fields`` for personal data.
 
     Returns (fields, offending field names, number of findings). With ``redact`` the fields come
-    back redacted; with ``reject`` unchanged (the caller drops the record).
+    back redacted; with ``reject`` unchanged (the caller drops the record). A field that is not
+    text, or longer than the guard's cap, is an :class:`ImportFileError` naming ``where`` and the field.
     """
     offending, found = [], 0
     out = dict(fields)
     for name, text in fields.items():
-        findings = find_personal_data(text)
+        if not isinstance(text, str):
+            raise ImportFileError(f"{where or 'record'}, field '{name}': expected text, not {type(text).__name__}")
+        try:
+            findings = find_personal_data(text)
+        except TextTooLong as exc:
+            raise ImportFileError(f"{where or 'record'}, field '{name}': too long ({exc})")
         if not findings:
             continue
         offending.append(name)
@@ -67,10 +74,31 @@ def progress(iterable, total=None, desc=""):
 
 @contextmanager
 def import_run(source: str, file_name: str = "", user=None):
-    """Open an atomic import: yields the ImportRun, marks it done at the end. Any exception rolls
-    everything back (the run included)."""
+    """An import in two phases: the body reads, checks and prepares everything *outside* any
+    transaction (an :class:`ImportFileError` there leaves the database untouched), then writes
+    inside ``with write_phase(run):`` – one short transaction that also stores the run. So on
+    SQLite the write lock is held only while rows are inserted, never while a large file is parsed
+    and screened, and other users' saves wait at most that long (busy timeout) instead of failing.
+
+    A body that never opens the write phase (nothing new) still records the run."""
+    run = ImportRun(source=source, file_name=str(file_name)[:500], user=user)
+    run.started_at = timezone.now()
+    yield run
+    if run.pk is None:
+        with write_phase(run):
+            pass
+
+
+@contextmanager
+def write_phase(run: ImportRun):
+    """The one transaction of an import: saves the run first (rows point at it), marks it done
+    at the end; any exception rolls back the rows and the run."""
+    started = run.started_at
     with transaction.atomic():
-        run = ImportRun.objects.create(source=source, file_name=str(file_name)[:500], user=user)
+        run.save()
+        if started and run.started_at != started:  # auto_now_add stamped the write time
+            ImportRun.objects.filter(pk=run.pk).update(started_at=started)
+            run.started_at = started
         yield run
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()

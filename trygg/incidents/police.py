@@ -28,6 +28,7 @@ from .importing import (
     personal_data_policy,
     progress,
     screen_text,
+    write_phase,
 )
 from .models import Incident, Placement, Source
 from .placing import Placer, incident_text
@@ -101,14 +102,64 @@ def _record(raw, index: int, file_name: str) -> dict:
         raise ImportFileError(f"{where}: expected an object")
     if raw.get("id") in (None, ""):
         raise ImportFileError(f"{where}: field 'id' is missing")
-    where = f"{file_name}: record {index + 1} (id {raw['id']})"
+    where = f"{file_name}: record {index + 1} (id {str(raw['id'])[:40]})"
     for field in ("datetime", "name", "type"):
         if not raw.get(field):
             raise ImportFileError(f"{where}: field '{field}' is missing")
+    validate_record_fields(raw, where)
     location = raw.get("location") or {}
     if not isinstance(location, dict):
         raise ImportFileError(f"{where}: field 'location' must be an object")
     return {"where": where, "location": location}
+
+
+# Field → (types allowed, longest allowed, whether empty/None is allowed). Longer text fields are
+# capped by the personal-data guard (TRYGG_MAX_TEXT_LENGTH) when they are screened.
+FIELD_RULES = {
+    "id": ((str, int), 100, False),
+    "datetime": ((str,), 40, False),
+    "name": ((str,), 300, False),
+    "type": ((str,), 120, False),
+    "summary": ((str,), None, True),
+    "html_body": ((str,), None, True),
+    "url": ((str,), 400, True),
+}
+LOCATION_RULES = {"name": ((str,), 200, True), "gps": ((str,), 60, True)}
+
+
+def _check_fields(obj: dict, rules: dict, where: str, prefix: str = "") -> None:
+    for field, (types, longest, optional) in rules.items():
+        value = obj.get(field)
+        if value is None and optional:
+            continue
+        if isinstance(value, bool) or not isinstance(value, types):
+            kind = "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else type(value).__name__
+            raise ImportFileError(f"{where}, field '{prefix}{field}': expected text, not {kind}")
+        if longest and len(str(value)) > longest:
+            raise ImportFileError(f"{where}, field '{prefix}{field}': {len(str(value)):,} characters, "
+                                  f"more than the {longest} allowed")
+
+
+def validate_record_fields(raw: dict, where: str) -> None:
+    """Types and lengths of one feed record, so that a malformed record is refused with its file,
+    record and field (never a traceback, never a DataError from a database column)."""
+    _check_fields(raw, FIELD_RULES, where)
+    if isinstance(raw.get("location"), dict):
+        _check_fields(raw["location"], LOCATION_RULES, where, "location.")
+
+
+def check_duplicate(seen: dict, source_id: str, raw: dict, where: str) -> bool:
+    """True when ``source_id`` came earlier in the same file with the same content (skip it); a
+    repeated id with *different* content is refused, naming both records."""
+    if source_id not in seen:
+        seen[source_id] = (where, raw)
+        return False
+    first_where, first = seen[source_id]
+    if first == raw:
+        return True
+    fields = sorted(k for k in set(first) | set(raw) if first.get(k) != raw.get(k))
+    raise ImportFileError(f"{where}: id {source_id} was already in {first_where.split(': ', 1)[-1]} with "
+                          f"different content (field(s) {', '.join(repr(f) for f in fields)})")
 
 
 def import_police_events(records, file_name="", user=None, personal_data=None, stdout=None):
@@ -117,7 +168,7 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
     resolve = MunicipalityResolver()
     placer = Placer()
     existing = dict(Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body"))
-    seen: set[str] = set()
+    seen: dict[str, tuple] = {}
     new, to_update, rejected_ids = [], [], []
     with import_run("police", file_name, user) as run:
         for i, raw in enumerate(progress(records, total=len(records), desc="police events")):
@@ -125,15 +176,14 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             source_id = str(raw["id"]).strip()
             published = parse_published(raw["datetime"], meta["where"])
             body = raw.get("html_body") or ""
-            if source_id in seen:
+            if check_duplicate(seen, source_id, raw, meta["where"]):
                 run.unchanged += 1
                 continue
-            seen.add(source_id)
             if source_id in existing and (existing[source_id] or not body):
                 run.unchanged += 1
                 continue
             texts, offending, _found = screen_text(
-                {"title": raw["name"], "summary": raw.get("summary") or "", "body": body}, policy)
+                {"title": raw["name"], "summary": raw.get("summary") or "", "body": body}, policy, meta["where"])
             if offending:
                 if policy == REDACT:
                     run.redacted += 1
@@ -159,13 +209,14 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
                 to_update.append(inc)
             else:
                 new.append(inc)
-        Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        run.new = len(new)
-        if to_update:
-            _enrich(to_update)
-            run.updated = len(to_update)
-        if rejected_ids:
-            run.message = "Rejected for personal data: " + "; ".join(rejected_ids[:50])
+        with write_phase(run):
+            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            run.new = len(new)
+            if to_update:
+                _enrich(to_update)
+                run.updated = len(to_update)
+            if rejected_ids:
+                run.message = "Rejected for personal data: " + "; ".join(rejected_ids[:50])
     return run
 
 

@@ -38,11 +38,18 @@ class BadChoice(ValueError):
     pass
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # beyond these a date is a typo (and date arithmetic overflows)
+
+
 def parse_date(value: str, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise BadChoice(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": name, "value": value}) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise BadChoice(_("%(field)s: “%(value)s” is outside the years %(min)d–%(max)d.")
+                        % {"field": name, "value": value, "min": MIN_YEAR, "max": MAX_YEAR})
+    return day
 
 
 def default_end(area, sources=None) -> dt.date:

@@ -2,7 +2,9 @@
 about places and situations, never identifiable people).
 
 ``find_personal_data(text)`` finds Swedish personal identity and coordination numbers (valid
-Luhn check digit, with or without century and separator), phone numbers and e-mail addresses;
+Luhn check digit, with or without century and separator; python-stdnum), phone numbers
+(phonenumbers), e-mail addresses and car registrations; text over ``TRYGG_MAX_TEXT_LENGTH`` is
+refused before it is scanned;
 ``redact(text)`` replaces them; ``validate_no_personal_data`` is a Django validator for forms.
 """
 

@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     name = "trygg.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)

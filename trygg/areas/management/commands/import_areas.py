@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--code-prefix", default="", help="prefix for codes, to keep them unique")
         parser.add_argument("--population-field", help="property with the total population")
         parser.add_argument("--population-year", type=int)
+        parser.add_argument("--invalid-geometry", choices=["refuse", "repair"], default="refuse",
+                            help="a self-intersecting polygon: refuse the file (default) or repair it (shapely make_valid)")
 
     def handle(self, *args, **o):
         try:
@@ -40,6 +42,7 @@ class Command(BaseCommand):
                 o["file"], level=o["level"], code_field=o["code_field"], name_field=o["name_field"],
                 parent_field=o["parent_field"], parent_code=o["parent"], code_prefix=o["code_prefix"],
                 population_fields=pop, population_year=o["population_year"], population_source=str(o["file"]),
+                invalid_geometry=o["invalid_geometry"],
             )
         except AreaImportError as exc:
             raise CommandError(str(exc))

@@ -1,13 +1,96 @@
+"""``trygg serve``: the production server (gunicorn), or Django's development server with --dev.
+
+Why gunicorn: a mature pre-fork WSGI server, pure Python (nothing to compile on a fresh machine),
+packaged by Debian, documented by Django; each worker is its own process, so the CPU-heavy
+statistics of one request never stall the others (Python's GIL), and a worker that dies is
+replaced. The gthread worker adds a few threads per process for slow clients. Workers default
+to 2 × CPU cores + 1 (gunicorn's own advice), at most ``--max-workers``.
+"""
+
+import multiprocessing
+import os
+
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers(max_workers: int = 9) -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = multiprocessing.cpu_count()
+    return max(2, min(2 * cores + 1, max_workers))
+
+
+def gunicorn_options(addrport: str, workers: int, threads: int, timeout: int) -> dict:
+    bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": timeout,
+        "graceful_timeout": 30,
+        "backlog": 2048,
+        "preload_app": True,  # import Django and numpy once; workers share the memory
+        "accesslog": os.environ.get("TRYGG_ACCESS_LOG", "-") or None,
+        "errorlog": "-",
+        "max_requests": 2000,  # recycle workers now and then (memory growth of long-lived processes)
+        "max_requests_jitter": 200,
+        "control_socket_disable": True,  # several servers may share a machine
+        "forwarded_allow_ips": os.environ.get("TRYGG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
 
 
 class Command(BaseCommand):
-    help = "Serve Trygg on 127.0.0.1:8000 (Django's threaded server; put gunicorn behind a proxy in production)."
+    help = ("Serve Trygg with gunicorn (production: workers sized to the machine, hashed static files); "
+            "--dev runs Django's development server instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--reload", action="store_true", help="restart when code changes")
+        parser.add_argument("--dev", action="store_true", help="Django's development server (one process, not for production)")
+        parser.add_argument("--reload", action="store_true", help="with --dev: restart when code changes")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("TRYGG_WORKERS", "0")) or None,
+                            help="gunicorn worker processes (default: 2 × cores + 1, env TRYGG_WORKERS)")
+        parser.add_argument("--max-workers", type=int, default=9)
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("TRYGG_THREADS", "2")),
+                            help="threads per worker (default 2, env TRYGG_THREADS)")
+        parser.add_argument("--timeout", type=int, default=int(os.environ.get("TRYGG_WORKER_TIMEOUT", "120")),
+                            help="seconds before a stuck worker is restarted (reports take a while)")
+        parser.add_argument("--no-collectstatic", action="store_true", help="static files are already collected")
 
     def handle(self, *args, **opts):
-        call_command("runserver", opts["addrport"], use_reloader=opts["reload"])
+        from trygg.web.checks import require_secret_key
+
+        try:
+            require_secret_key()
+        except Exception as exc:
+            raise CommandError(str(exc))
+        if not opts["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if opts["dev"]:
+            call_command("runserver", opts["addrport"], use_reloader=opts["reload"])
+            return
+        from gunicorn.app.base import BaseApplication
+
+        workers = opts["workers"] or default_workers(opts["max_workers"])
+        options = gunicorn_options(opts["addrport"], workers, opts["threads"], opts["timeout"])
+        self.stdout.write(f"Trygg on http://{options['bind']}/ – gunicorn, {workers} workers × "
+                          f"{opts['threads']} threads, database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+
+        class TryggApplication(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    if value is not None:
+                        self.cfg.set(key, value)
+
+            def load(self):
+                from django.core.wsgi import get_wsgi_application
+
+                return get_wsgi_application()
+
+        from django.db import connections
+
+        connections.close_all()  # no connection may cross the fork into the workers
+        TryggApplication().run()

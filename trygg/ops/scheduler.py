@@ -1,0 +1,196 @@
+"""Scheduled work without hand-made cron lines: ``trygg scheduler``.
+
+Jobs (``settings.TRYGG_SCHEDULE``; an empty value switches a job off):
+
+* ``police``    – fetch the police events feed every N seconds (its own minimum interval still holds)
+* ``backup``    – nightly backup at HH:MM local time, keeping the newest ``TRYGG_BACKUP_KEEP`` archives
+* ``retention`` – nightly retention (gallring) at HH:MM local time
+
+When a job last ran is read from the import history (every run, failed ones too, is recorded
+there), so a restarted scheduler neither repeats nor skips a night. Every job holds an exclusive
+lock (``flock`` on ``var/locks/<job>.lock``) while it runs: two schedulers, or a scheduler and a
+hand-started ``trygg scheduler --run backup``, never run the same job at once. The whole loop has
+its own lock too, so a second ``trygg scheduler`` exits at once with a message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from trygg.incidents.models import ImportRun
+
+log = logging.getLogger("trygg.scheduler")
+JOBS = ("police", "backup", "retention")
+
+
+class Busy(RuntimeError):
+    """Another process holds the lock."""
+
+
+def lock_dir() -> Path:
+    d = Path(settings.VAR_DIR) / "locks"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@contextmanager
+def exclusive(name: str):
+    """An exclusive, non-blocking lock held for the ``with`` block; :class:`Busy` if taken. The
+    kernel drops it when the process dies, so a crash never leaves a stale lock."""
+    path = lock_dir() / f"{name}.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"{name} is already running (lock {path})")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def schedule() -> dict[str, str]:
+    return {job: str(getattr(settings, "TRYGG_SCHEDULE", {}).get(job, "") or "").strip() for job in JOBS}
+
+
+def _last_run(job: str):
+    qs = ImportRun.objects.filter(source=job)
+    if job == "police":
+        qs = qs.filter(file_name__startswith="http")
+    return qs.order_by("-started_at").values_list("started_at", flat=True).first()
+
+
+def is_due(job: str, now=None) -> bool:
+    spec = schedule()[job]
+    if not spec:
+        return False
+    now = now or timezone.now()
+    last = _last_run(job)
+    if job == "police":
+        return last is None or (now - last).total_seconds() >= int(spec)
+    hour, minute = (int(x) for x in spec.split(":"))
+    local = timezone.localtime(now)
+    today_at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    slot = today_at if local >= today_at else today_at - timedelta(days=1)  # the latest slot that has passed
+    return last is None or last < slot
+
+
+def _record_failure(job: str, message: str, file_name: str = "") -> None:
+    ImportRun.objects.create(source=job, file_name=file_name[:500], status=ImportRun.Status.FAILED,
+                             finished_at=timezone.now(), message=message[:5000])
+
+
+def _run_police() -> str:
+    from trygg.incidents.fetch import DEFAULT_URL, FetchRefused, fetch_police_events
+    from trygg.incidents.importing import ImportFileError, summary_line
+
+    url = getattr(settings, "TRYGG_POLICE_FEED_URL", "") or DEFAULT_URL
+    try:
+        return summary_line(fetch_police_events(url))  # the import records its own run
+    except FetchRefused as exc:
+        return f"skipped: {exc}"
+    except ImportFileError as exc:
+        _record_failure("police", str(exc), url)
+        raise
+
+
+def _run_backup() -> str:
+    from trygg.ops.backup import backup
+
+    started = timezone.now()
+    path, manifest = backup()
+    ImportRun.objects.create(source="backup", file_name=str(path)[:500], status=ImportRun.Status.DONE,
+                             started_at=started, finished_at=timezone.now(), new=len(manifest["members"]),
+                             message=f"{manifest['engine']} database and {len(manifest['members']) - 1} "
+                                     f"uploaded file(s), {path.stat().st_size / 1e6:.1f} MB")
+    prune_backups(path.parent)
+    return str(path)
+
+
+def prune_backups(folder: Path) -> list[Path]:
+    keep = int(getattr(settings, "TRYGG_BACKUP_KEEP", 14))
+    archives = sorted(folder.glob("trygg-*.tar.gz"))
+    gone = archives[:-keep] if keep > 0 else []
+    for p in gone:
+        p.unlink()
+    return gone
+
+
+def _run_retention() -> str:
+    from trygg.ops.retention import log_run, run_retention
+
+    outcomes = run_retention()
+    log_run(outcomes)
+    return "; ".join(o.line() for o in outcomes)
+
+
+RUNNERS = {"police": _run_police, "backup": _run_backup, "retention": _run_retention}
+
+
+def run_job(job: str) -> str:
+    """Run ``job`` now under its lock; failures are recorded in the import history and re-raised."""
+    with exclusive(f"job-{job}"):
+        close_old_connections()
+        try:
+            result = RUNNERS[job]()
+        except Exception as exc:
+            if job != "police":  # the police import records its own failure above
+                _record_failure(job, f"{type(exc).__name__}: {exc}")
+            log.error("%s failed: %s", job, exc)
+            raise
+        log.info("%s: %s", job, result)
+        return result
+
+
+def run_due(now=None, out=None) -> list[str]:
+    """Run every job that is due, one after the other; returns the lines to print."""
+    lines = []
+    for job in JOBS:
+        if not is_due(job, now):
+            continue
+        try:
+            lines.append(f"{job}: {run_job(job)}")
+        except Busy as exc:
+            lines.append(f"{job}: {exc}")
+        except Exception as exc:  # one failing job must not stop the others
+            lines.append(f"{job}: FAILED {type(exc).__name__}: {exc}")
+        if out:
+            out(lines[-1])
+    return lines
+
+
+def loop(out, tick: int = 30) -> None:
+    """Run due jobs every ``tick`` seconds until SIGTERM/SIGINT."""
+    stop = {"now": False}
+
+    def _stop(signum, frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    with exclusive("scheduler"):
+        jobs = ", ".join(f"{j}={spec or 'off'}" for j, spec in schedule().items())
+        out(f"trygg scheduler: {jobs} "
+            f"({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
+        while not stop["now"]:
+            run_due(out=out)
+            for _ in range(tick):
+                if stop["now"]:
+                    break
+                time.sleep(1)
+        out("trygg scheduler: stopped")
