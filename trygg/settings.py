@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "trygg.areas",
     "trygg.accounts",
     "trygg.incidents",
@@ -159,6 +162,39 @@ TRYGG_DEMO_STEPS = [
     "trygg.surveys.demo",
     "trygg.reports.demo",
 ]
+
+# REST API v1 (Django REST framework + drf-spectacular). Rates per token (per user for sessions,
+# per address for anonymous open-data calls), e.g. "600/hour".
+TRYGG_API_RATE = os.environ.get("TRYGG_API_RATE", "1200/hour")
+TRYGG_API_RATE_ANON = os.environ.get("TRYGG_API_RATE_ANON", "600/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "trygg.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["trygg.api.auth.HasCapability"],
+    "DEFAULT_THROTTLE_CLASSES": ["trygg.api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "trygg.api.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trygg API",
+    "DESCRIPTION": "The joint situation picture, EST reports, imports and open data. "
+                   "Authenticate with `Authorization: Bearer <token>` (a personal API token). "
+                   "Errors are `application/problem+json` naming the field. See docs/integrations.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from the project (drf-spectacular-sidecar), no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

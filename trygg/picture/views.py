@@ -229,6 +229,27 @@ def public(request, code):
     area = request.area
     if area.level not in PUBLIC_LEVELS:
         raise Http404
+    pub = public_figures(area)
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import select_template
+
+    try:
+        select_template(["work/public_promises.html"])
+        has_promises = True
+    except TemplateDoesNotExist:
+        has_promises = False
+    siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
+    return render(request, "picture/public.html", {
+        "area": area, "fig": pub["fig"], "rows": pub["rows"], "total": pub["total"],
+        "has_promises": has_promises, "siblings": siblings,
+        "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
+    })
+
+
+def public_figures(area) -> dict:
+    """The public page's figures with its disclosure control: ``fig`` (the full picture, for its
+    period and sources), ``rows`` (per theme: label, count as shown, comparison_count, rate,
+    direction) and ``total``. The open-data API (``/api/v1/open/…``) serves exactly these."""
     end = queries.latest_incident_date(area) or dt.date.today()
     end = min(end, dt.date.today())
     start = end - dt.timedelta(days=364)
@@ -240,22 +261,9 @@ def public(request, code):
         # a rate or a change could reveal a suppressed count: shown only from SMALL_COUNT up
         hidden = count in ("1–4", figures.SECONDARY)
         small = hidden or r.comparison_count < figures.SMALL_COUNT
-        rows.append({"label": r.label, "count": count,
+        rows.append({"theme": r.theme, "label": r.label, "count": count,
                      "comparison_count": figures.public_count(r.comparison_count),
                      "rate": None if hidden else r.rate,
                      "direction": "suppressed" if small else r.direction})
     total = fig.total("all")
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import select_template
-
-    try:
-        select_template(["work/public_promises.html"])
-        has_promises = True
-    except TemplateDoesNotExist:
-        has_promises = False
-    siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
-    return render(request, "picture/public.html", {
-        "area": area, "fig": fig, "rows": rows, "total": figures.public_count(total.count) if total else "0",
-        "has_promises": has_promises, "siblings": siblings,
-        "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
-    })
+    return {"fig": fig, "rows": rows, "total": figures.public_count(total.count) if total else "0"}
