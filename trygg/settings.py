@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "trygg.surveys",
     "trygg.reports",
     "trygg.api",
+    "trygg.sso",
+    "djangosaml2",
     "trygg.web",
 ]
 
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -125,6 +128,33 @@ AXES_VERBOSE = False
 TRYGG_MFA_REQUIRED_ROLES = [r.strip() for r in os.environ.get(
     "TRYGG_MFA_REQUIRED_ROLES", "admin,utvecklingsledare").split(",") if r.strip()]
 OTP_TOTP_ISSUER = os.environ.get("TRYGG_MFA_ISSUER", "Trygg")
+
+# Single sign-on: identity providers as a JSON list (or the path of a JSON file), see
+# trygg/sso/providers.py and docs/integrations.md. Roles come from the role mapping in the admin.
+def _sso_providers():
+    raw = os.environ.get("TRYGG_SSO_PROVIDERS", "").strip()
+    if not raw:
+        return []
+    import json
+
+    text = raw if raw.startswith("[") else Path(raw).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+TRYGG_SSO_PROVIDERS = _sso_providers()
+TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "").rstrip("/")  # e.g. https://trygg.example.se
+TRYGG_SAML_ENTITY_ID = os.environ.get("TRYGG_SAML_ENTITY_ID", "")  # default: the SP metadata URL
+TRYGG_SAML_KEY_FILE = os.environ.get("TRYGG_SAML_KEY_FILE", "")  # signs AuthnRequests when set
+TRYGG_SAML_CERT_FILE = os.environ.get("TRYGG_SAML_CERT_FILE", "")
+TRYGG_SAML_XMLSEC = os.environ.get("TRYGG_SAML_XMLSEC", "/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "trygg.sso.saml.config_loader"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "trygg.sso.views.saml_failure"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_CSP_HANDLER = ""  # the CSP comes from the project's own middleware
+SAML_IGNORE_LOGOUT_ERRORS = True
+# The IdP posts the answer cross-site: over HTTPS the SAML session cookie is SameSite=None; Secure.
+SAML_SESSION_COOKIE_SAMESITE = "None" if _env_bool("SECURE_COOKIES", False) else "Lax"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("trygg.web.urls")),
     path("konto/api-nycklar/", include("trygg.api.token_urls")),
+    path("konto/sso/", include("trygg.sso.urls")),
     path("konto/", include("trygg.accounts.urls")),
     path("omraden/", include("trygg.areas.urls")),
     path("handelser/", include("trygg.incidents.urls")),
