@@ -6,6 +6,7 @@ her role away at the next login; a user whose groups map to no role gets a clear
 """
 
 import json
+from urllib.parse import urlparse
 
 import pytest
 
@@ -49,7 +50,8 @@ def oidc_provider(tmp_path, live_server, settings):
 @pytest.fixture
 def saml_provider(tmp_path, live_server, settings):
     port = free_port()
-    setup = {"sp_metadata_url": f"{live_server.url}/konto/sso/saml/metadata/",
+    host = urlparse(live_server.url).hostname  # same site as the SP (see tests/sso_idp/saml_idp.py)
+    setup = {"sp_metadata_url": f"{live_server.url}/konto/sso/saml/metadata/", "host": host,
              "users": [{"username": "sara", "password": "idp-password-1", "subject": "sara-7f3a",
                         "attributes": {"uid": "sara", "mail": "sara@example.invalid", "givenName": "Sara",
                                        "groups": ["TS-Nordost"]}},
@@ -59,7 +61,7 @@ def saml_provider(tmp_path, live_server, settings):
     proc = start("tests.sso_idp.saml_idp", port, str(tmp_path))
     settings.TRYGG_SSO_PROVIDERS = [{
         "key": "federation", "name": "Skolfederationen", "protocol": "saml",
-        "entity_id": f"http://127.0.0.1:{port}/metadata", "metadata_file": str(tmp_path / "idp.xml")}]
+        "entity_id": f"http://{host}:{port}/metadata", "metadata_file": str(tmp_path / "idp.xml")}]
     yield {"dir": tmp_path, "setup": setup}
     stop(proc)
 

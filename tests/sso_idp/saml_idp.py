@@ -1,6 +1,6 @@
 """A SAML 2.0 identity provider for the tests: a small WSGI app on pysaml2's server API.
 
-``python -m tests.sso_idp.saml_idp PORT DIR`` reads DIR/setup.json — ``{"sp_metadata_url",
+``python -m tests.sso_idp.saml_idp PORT DIR`` reads DIR/setup.json — ``{"sp_metadata_url", "host",
 "users": [{"username", "password", "subject", "attributes": {"groups": [...], ...}}]}`` — makes a
 signing key and certificate, writes its own metadata to DIR/idp.xml and serves on 127.0.0.1:PORT:
 ``/sso/redirect`` (HTTP-Redirect AuthnRequest → login form) and ``/sso/login`` (checks the
@@ -44,8 +44,10 @@ def config(base, directory, with_sp):
 
 class IdP:
     def __init__(self, port, directory: Path):
-        self.base = f"http://127.0.0.1:{port}"
         self.dir = directory
+        # the host name it is reached by: the same site as the SP's, so the SP's SameSite=Lax session
+        # cookie goes with the cross-origin POST of the answer (over HTTPS the SP uses SameSite=None)
+        self.base = f"http://{self.setup.get('host', '127.0.0.1')}:{port}"
         self_signed(directory, "idp")
         conf = IdPConfig()
         conf.load(config(self.base, directory, with_sp=False))
