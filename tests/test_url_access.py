@@ -30,6 +30,7 @@ SAMPLE_KWARGS = {
     "layer": "hotspots",
     "model": "problem",  # work: history and signing of one kind of object
     "report_id": "00000000-0000-4000-8000-000000000000",  # API: an EST report's client id
+    "provider": "sample",  # single sign-on: an identity provider's key (none configured: 404)
 }
 
 

@@ -69,6 +69,11 @@ def _finish_login(request, user, backend, device, next_url):
     return redirect("web:home")
 
 
+def _start_over(request):
+    """No password step waiting for its code (never started, or older than five minutes)."""
+    return render(request, "accounts/mfa_start_over.html")
+
+
 def _locked(request, user):
     from axes.handlers.proxy import AxesProxyHandler
 
@@ -83,7 +88,7 @@ def mfa_verify(request):
     """The second step of a local login: a code from the authenticator app or a recovery code."""
     p = mfa.pending(request)
     if p is None:
-        return redirect("accounts:login")
+        return _start_over(request)
     user, backend, next_url = p
     locked = _locked(request, user)
     if locked:
@@ -112,7 +117,7 @@ def mfa_setup(request):
     elif request.user.is_authenticated:
         user, backend, next_url = request.user, None, reverse("accounts:profile")
     else:
-        return redirect("accounts:login")
+        return _start_over(request)
     if mfa.has_device(user):
         return redirect("accounts:mfa_verify" if p else "accounts:profile")
     device = mfa.totp_device(user, confirmed=False)

@@ -123,6 +123,19 @@ def saml_failure(request, exception=None, status=403, **kwargs):
     return failed(request, status=status)
 
 
-saml_login = access(Capability.PUBLIC)(saml_views.LoginView.as_view())
+_saml_login = saml_views.LoginView.as_view()
+
+
+@access(Capability.PUBLIC)
+def saml_login(request):
+    """Start a SAML login at the IdP named by ``idp`` (its entity id), which must be configured."""
+    p = providers.by_entity_id(request.GET.get("idp", ""))
+    if p is None:
+        raise Http404
+    try:
+        return _saml_login(request)
+    except Exception:  # missing or expired IdP metadata
+        log.exception("SAML %s: cannot start the login", p["key"])
+        return failed(request, p, status=502)
 saml_metadata = access(Capability.PUBLIC)(saml_views.MetadataView.as_view())
 saml_acs = access(Capability.PUBLIC)(csrf_exempt(AssertionConsumerService.as_view()))
