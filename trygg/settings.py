@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "trygg.areas",
     "trygg.accounts",
     "trygg.incidents",
@@ -54,6 +60,8 @@ INSTALLED_APPS = [
     "trygg.surveys",
     "trygg.reports",
     "trygg.api",
+    "trygg.sso",
+    "djangosaml2",
     "trygg.web",
     "trygg.ops",
 ]
@@ -66,11 +74,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "trygg.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -143,6 +153,39 @@ TRYGG_PROXY_COUNT = int(os.environ.get("TRYGG_PROXY_COUNT", "1"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-step login (TOTP + recovery codes) for local accounts: required for these roles (comma-separated;
+# empty = nobody is required to, anyone may turn it on). The issuer is the name the phone app shows.
+TRYGG_MFA_REQUIRED_ROLES = [r.strip() for r in os.environ.get(
+    "TRYGG_MFA_REQUIRED_ROLES", "admin,utvecklingsledare").split(",") if r.strip()]
+OTP_TOTP_ISSUER = os.environ.get("TRYGG_MFA_ISSUER", "Trygg")
+
+# Single sign-on: identity providers as a JSON list (or the path of a JSON file), see
+# trygg/sso/providers.py and docs/integrations.md. Roles come from the role mapping in the admin.
+def _sso_providers():
+    raw = os.environ.get("TRYGG_SSO_PROVIDERS", "").strip()
+    if not raw:
+        return []
+    import json
+
+    text = raw if raw.startswith("[") else Path(raw).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+TRYGG_SSO_PROVIDERS = _sso_providers()
+TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "").rstrip("/")  # e.g. https://trygg.example.se
+TRYGG_SAML_ENTITY_ID = os.environ.get("TRYGG_SAML_ENTITY_ID", "")  # default: the SP metadata URL
+TRYGG_SAML_KEY_FILE = os.environ.get("TRYGG_SAML_KEY_FILE", "")  # signs AuthnRequests when set
+TRYGG_SAML_CERT_FILE = os.environ.get("TRYGG_SAML_CERT_FILE", "")
+TRYGG_SAML_XMLSEC = os.environ.get("TRYGG_SAML_XMLSEC", "/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "trygg.sso.saml.config_loader"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "trygg.sso.views.saml_failure"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_CSP_HANDLER = ""  # the CSP comes from the project's own middleware
+SAML_IGNORE_LOGOUT_ERRORS = True
+# The IdP posts the answer cross-site: over HTTPS the SAML session cookie is SameSite=None; Secure.
+SAML_SESSION_COOKIE_SAMESITE = "None" if _env_bool("SECURE_COOKIES", False) else "Lax"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -258,6 +301,39 @@ TRYGG_DEMO_STEPS = [
     "trygg.surveys.demo",
     "trygg.reports.demo",
 ]
+
+# REST API v1 (Django REST framework + drf-spectacular). Rates per token (per user for sessions,
+# per address for anonymous open-data calls), e.g. "600/hour".
+TRYGG_API_RATE = os.environ.get("TRYGG_API_RATE", "1200/hour")
+TRYGG_API_RATE_ANON = os.environ.get("TRYGG_API_RATE_ANON", "600/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "trygg.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["trygg.api.auth.HasCapability"],
+    "DEFAULT_THROTTLE_CLASSES": ["trygg.api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "trygg.api.problems.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trygg API",
+    "DESCRIPTION": "The joint situation picture, EST reports, imports and open data. "
+                   "Authenticate with `Authorization: Bearer <token>` (a personal API token). "
+                   "Errors are `application/problem+json` naming the field. See docs/integrations.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from the project (drf-spectacular-sidecar), no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("trygg.web.urls")),
+    path("konto/api-nycklar/", include("trygg.api.token_urls")),
+    path("konto/sso/", include("trygg.sso.urls")),
     path("konto/", include("trygg.accounts.urls")),
     path("omraden/", include("trygg.areas.urls")),
     path("handelser/", include("trygg.incidents.urls")),
@@ -10,6 +12,7 @@ urlpatterns = [
     path("arbete/", include("trygg.work.urls")),
     path("undersokningar/", include("trygg.surveys.urls")),
     path("rapporter/", include("trygg.reports.urls")),
+    path("api/v1/", include("trygg.api.v1_urls")),
     path("api/", include("trygg.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 """Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by Playwright.
 
 Fixtures: ``browser`` (session), ``page`` (a fresh context per test, Swedish locale),
-``login(page, live_server, username)`` and ``screenshot(page, name)`` → test-artifacts/NAME.png.
+``login(page, live_server, username)`` (with the two-step code where the role requires it) and ``screenshot(page, name)`` → test-artifacts/NAME.png.
 Never downloads a browser: a missing /usr/bin/chromium fails with a clear message.
 """
 
@@ -56,6 +56,25 @@ def _login(page, live_server, username, password=None):
     page.fill("#id_password", password or PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+    _second_step(page, username)
+
+
+def _second_step(page, username):
+    """Two-step login where the role requires it: set up the app (first time) or enter its code."""
+    from trygg.testing.mfa import code_for_secret, code_for_user
+
+    if "/konto/tvastegs/" in page.url:
+        page.fill("#id_code", code_for_secret(page.inner_text("#mfa-secret")))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.click("#recovery-continue")
+        page.wait_for_load_state("networkidle")
+    elif "/konto/logga-in/kod/" in page.url:
+        from django.contrib.auth import get_user_model
+
+        page.fill("#id_code", code_for_user(get_user_model().objects.get(username=username)))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture

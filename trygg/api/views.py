@@ -1,56 +1,41 @@
-"""Read-only JSON for the situation picture, with the same access rules as the pages (session auth)."""
+"""Read-only JSON for the situation picture, with the same access rules as the pages (session auth).
+
+The REST API v1 (``trygg/api/v1.py``) answers from the same functions (``trygg/api/data.py``)."""
 
 from django.http import JsonResponse
 
 from trygg.accounts.access import access
 from trygg.accounts.permissions import Capability
-from trygg.picture import figures, maplayers
-from trygg.picture.params import BadChoice, parse_choice
+
+from . import data
 
 
-def _choice_or_400(request):
+def _answer(fn, *args):
     try:
-        return parse_choice(request.GET, request.area), None
-    except BadChoice as e:
-        return None, JsonResponse({"error": str(e)}, status=400)
+        return JsonResponse(fn(*args))
+    except data.BadQuery as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    except LookupError as e:
+        return JsonResponse({"error": str(e)}, status=404)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def picture(request, code):
     """Key figures of the area: the same dict the page, the CLI and snapshots use."""
-    choice, err = _choice_or_400(request)
-    if err:
-        return err
-    fig = figures.compute_picture(request.area, choice.start, choice.end, choice.compare, choice.theme,
-                                  user=request.user)
-    return JsonResponse(fig.as_dict())
+    return _answer(data.picture, request.area, request.GET, request.user)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def layer(request, code, layer):
     """A map layer as GeoJSON: choropleth, est, hotspots or police."""
-    if layer not in maplayers.LAYERS:
-        return JsonResponse({"error": f"unknown layer {layer!r}; use one of {', '.join(maplayers.LAYERS)}"}, status=404)
-    choice, err = _choice_or_400(request)
-    if err:
-        return err
-    return JsonResponse(maplayers.layer(layer, request.area, choice.start, choice.end, choice.compare, choice.theme))
+    return _answer(data.layer, request.area, layer, request.GET)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def siblings(request, code):
-    choice, err = _choice_or_400(request)
-    if err:
-        return err
-    return JsonResponse(figures.sibling_comparison(request.area, choice.start, choice.end, theme=choice.theme))
+    return _answer(data.siblings, request.area, request.GET)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def series(request, code):
-    choice, err = _choice_or_400(request)
-    if err:
-        return err
-    bucket = request.GET.get("bucket", "week")
-    if bucket not in ("week", "month"):
-        return JsonResponse({"error": "bucket: use week or month"}, status=400)
-    return JsonResponse(figures.time_series(request.area, choice.start, choice.end, bucket, theme=choice.theme))
+    return _answer(data.series, request.area, request.GET)

@@ -21,7 +21,7 @@ from trygg.incidents.categories import THEMES, theme_label
 from trygg.reports.conference_theme import current_conference_theme
 
 from . import exports, figures, queries
-from . import public as public_figures
+from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
 from .models import ExportLog, Snapshot
 from .params import BadChoice, Choice, parse_choice
@@ -220,7 +220,7 @@ def metro(request):
     return render(request, "picture/metro.html", ctx)
 
 
-PUBLIC_LEVELS = public_figures.PUBLIC_LEVELS
+PUBLIC_LEVELS = public_tables.PUBLIC_LEVELS
 
 
 @access(Capability.PUBLIC, area_kwarg="code")
@@ -232,24 +232,7 @@ def public(request, code):
     area = request.area
     if area.level not in PUBLIC_LEVELS:
         raise Http404
-    root = public_figures.public_root(area)
-    cur_p, cmp_p = public_figures.public_periods(root)
-    cur = public_figures.public_table(root, cur_p.start, cur_p.end)
-    ref = public_figures.public_table(root, cmp_p.start, cmp_p.end)
-    fig = figures.compute_picture(area, cur_p.start, cur_p.end, "last-year")
-    tests = {r.theme: r for r in fig.theme_rows()}
-    mine, before = cur.row(area.code), ref.row(area.code)
-    rows = []
-    for theme, label in public_figures.theme_labels().items():
-        r = tests.get(theme)
-        shown = cur.shown(area.code, theme)
-        # a rate or a change could reveal a hidden count: shown only where both counts are printed
-        both = shown and ref.shown(area.code, theme)
-        rows.append({"theme": theme, "label": label, "count": mine["themes"][theme],
-                     "comparison_count": before["themes"][theme],
-                     "rate": r.rate if (r and shown) else None, "synthetic": bool(r and r.synthetic > 0),
-                     "direction": ("incomplete" if r and r.incomplete else (r.direction if r else ""))
-                     if both else "suppressed"})
+    pub = public_figures(area)
     from django.template import TemplateDoesNotExist
     from django.template.loader import select_template
 
@@ -260,8 +243,37 @@ def public(request, code):
         has_promises = False
     siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
     return render(request, "picture/public.html", {
-        "area": area, "fig": fig, "rows": rows, "total": mine["total"], "comparison_total": before["total"],
-        "period": cur_p, "comparison_period": cmp_p,
+        "area": area, "fig": pub["fig"], "rows": pub["rows"], "total": pub["total"],
+        "comparison_total": pub["comparison_total"], "period": pub["period"],
+        "comparison_period": pub["comparison_period"],
         "has_promises": has_promises, "siblings": siblings,
         "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
     })
+
+
+def public_figures(area) -> dict:
+    """The public page's figures with its disclosure control (``trygg.picture.public``: suppressed
+    together with every other public page of the municipality): ``fig`` (the full picture of the
+    period, for its sources and currency), ``rows`` (per theme: label, count as shown,
+    comparison_count, rate, direction), ``total``, ``comparison_total`` and the two periods. The
+    open-data API (``/api/v1/open/…``) serves exactly these."""
+    root = public_tables.public_root(area)
+    cur_p, cmp_p = public_tables.public_periods(root)
+    cur = public_tables.public_table(root, cur_p.start, cur_p.end)
+    ref = public_tables.public_table(root, cmp_p.start, cmp_p.end)
+    fig = figures.compute_picture(area, cur_p.start, cur_p.end, "last-year")
+    tests = {r.theme: r for r in fig.theme_rows()}
+    mine, before = cur.row(area.code), ref.row(area.code)
+    rows = []
+    for theme, label in public_tables.theme_labels().items():
+        r = tests.get(theme)
+        shown = cur.shown(area.code, theme)
+        # a rate or a change could reveal a hidden count: shown only where both counts are printed
+        both = shown and ref.shown(area.code, theme)
+        rows.append({"theme": theme, "label": label, "count": mine["themes"][theme],
+                     "comparison_count": before["themes"][theme],
+                     "rate": r.rate if (r and shown) else None, "synthetic": bool(r and r.synthetic > 0),
+                     "direction": ("incomplete" if r and r.incomplete else (r.direction if r else ""))
+                     if both else "suppressed"})
+    return {"fig": fig, "rows": rows, "total": mine["total"], "comparison_total": before["total"],
+            "period": cur_p, "comparison_period": cmp_p}
