@@ -7,6 +7,7 @@ import io
 import json
 import time
 from pathlib import Path
+from unittest import mock
 
 from django.test import override_settings
 
@@ -40,6 +41,11 @@ class BadInputTestCase(BaseTestCase):
         import tempfile
 
         self.tmp = Path(tempfile.mkdtemp(prefix="trygg-bad-"))
+        # `trygg` runs the command through run_from_argv, which closes every database connection
+        # when it ends; inside a test transaction on PostgreSQL that would close the test's own.
+        patcher = mock.patch("django.core.management.base.connections.close_all")
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def tearDown(self):
         import shutil
