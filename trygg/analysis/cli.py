@@ -487,7 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch = sub.add_parser("change", help="current vs previous counts: quasi-Poisson rate-ratio test + FDR",
                         description="One row per cell (e.g. area × category). Quasi-Poisson test of the rate ratio "
                                     "current/previous with the dispersion from the cell's own history of equal "
-                                    "periods (--history-cols), never below the exact Poisson test; without enough "
+                                    "periods (--history-cols): the mid-p value of the exact conditional test on the "
+                                    "counts divided by the dispersion; without enough "
                                     "history the conservative fallback φ = 1 + 0.01·mean count. Benjamini–Hochberg "
                                     "across all rows. Exposures (days, population) default to 1 (equal-length periods).")
     common(ch, xy=False)
