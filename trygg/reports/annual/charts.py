@@ -29,6 +29,11 @@ def data_uri(svg: str) -> str:
 
 def line_chart(years, series: dict[str, list], ylabel: str, size=(7.0, 3.0)) -> str:
     """One line per series over ``years``; returns SVG text."""
+    return _svg(line_figure(years, series, ylabel, size))
+
+
+def line_figure(years, series: dict[str, list], ylabel: str, size=(7.0, 3.0)):
+    """The line chart's matplotlib figure (SVG here, PNG for the statutory documents and brief)."""
     fig, ax = plt.subplots(figsize=size)
     for i, (label, values) in enumerate(series.items()):
         ax.plot(years, values, marker="o", ms=3, lw=1.6, color=PALETTE[i % len(PALETTE)], label=label)
@@ -38,7 +43,7 @@ def line_chart(years, series: dict[str, list], ylabel: str, size=(7.0, 3.0)) -> 
     ax.grid(axis="y", alpha=.3)
     if len(series) > 1:
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _svg(fig)
+    return fig
 
 
 def bar_chart_ci(labels, values, lows, highs, ylabel: str, size=(5.0, 2.6)) -> str:

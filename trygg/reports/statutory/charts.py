@@ -7,7 +7,7 @@ import io
 
 import numpy as np
 
-from trygg.reports.annual.charts import PALETTE, plt
+from trygg.reports.annual.charts import line_figure, plt
 
 
 def _png(fig, dpi=130) -> bytes:
@@ -18,16 +18,7 @@ def _png(fig, dpi=130) -> bytes:
 
 
 def line_png(xs, series: dict[str, list], ylabel: str, size=(7.0, 2.8)) -> bytes:
-    fig, ax = plt.subplots(figsize=size)
-    for i, (label, values) in enumerate(series.items()):
-        ax.plot(xs, values, marker="o", ms=3, lw=1.6, color=PALETTE[i % len(PALETTE)], label=label)
-    ax.set_xticks(list(xs))
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
-    ax.grid(axis="y", alpha=.3)
-    if len(series) > 1:
-        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _png(fig)
+    return _png(line_figure(xs, series, ylabel, size))
 
 
 def sparkline_png(values, size=(1.6, 0.45), color="#1f5fa8") -> bytes:
