@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.analysis import change
 from trygg.areas.models import Area
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, category_label, theme_label
@@ -264,8 +265,10 @@ def _lagesbild(rep: StatutoryReport, texts: dict) -> None:
         [_("Theme"), pol, est, _("All sources"), _("per 1,000 inhabitants"),
          _("%(source)s: change %%") % {"source": pol}, _("%(source)s: significant") % {"source": pol},
          _("%(source)s: change %%") % {"source": est}, _("%(source)s: significant") % {"source": est}], rows,
-        _("Change against the same dates a year earlier. A change is called significant only where the exact "
-          "Poisson test stays below 5 percent after false-discovery-rate control.")))
+        _("Change against the same dates a year earlier. A change is called significant only where the test, "
+          "which allows for the extra variation of real counts, stays below 5 percent after "
+          "false-discovery-rate control; rows with fewer than %(n)s events in the two periods are not "
+          "tested.") % {"n": change.MIN_EVENTS}))
     bra = [r for r in fig.rows_of("category", "bra")]
     if bra:
         s.add("table", table=Table("Brå", _("Reported crimes (Brå), %(year)s against the year before") % {
