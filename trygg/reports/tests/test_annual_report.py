@@ -86,6 +86,12 @@ class AnnualReportTestCase(BaseTestCase):
         first = [c.value for c in ws[3]]
         self.assertEqual(first, self.report.city["trend_table"].rows[0])
         self.assertIn("Samverkansenkät", wb.sheetnames)
+        about = " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
+        # the method line names the change test actually used, not the exact Poisson test
+        self.assertIn("mid-p", about)
+        self.assertIn("Benjamini–Hochberg", about)
+        self.assertRegex(about, "(?i)quasi-Poisson|kvasi-Poisson")
+        self.assertNotRegex(about, "exact Poisson test|exakt Poissontest")
 
     def test_html_is_a_document(self):
         html = render.html(self.report)
