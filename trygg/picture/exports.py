@@ -110,8 +110,9 @@ def to_xlsx(fig) -> bytes:
         lines.append((_("Reported crimes (Brå)"), _("statistics year %(y)s against the year before") % {"y": fig.bra_year}))
     lines += [
         (_("Method"), _("Counts of police events and EST reports in the area and period; rates per 1,000 inhabitants; "
-                        "change as the rate ratio against the comparison period with an exact Poisson test, and "
-                        "Benjamini–Hochberg false-discovery-rate control at 5 percent over all rows of the file. A "
+                        "change as the rate ratio against the comparison period with a quasi-Poisson test (the mid-p value "
+                        "of the exact conditional test on the counts divided by the dispersion measured on the "
+                        "row's own history of equal periods), and Benjamini–Hochberg false-discovery-rate control at 5 percent over all rows of the file. A "
                         "source not yet collected in the comparison period has no ratio or test.")),
         (_("Exported"), timezone.localtime(timezone.now())),
     ]

@@ -143,3 +143,22 @@ def displacement(wdq_result, effect_significant: bool) -> Statement:
                                          "counterproductive overall."),
     }
     return Statement(wdq_result.interpretation, texts[wdq_result.interpretation])
+
+
+def describe_survey_change(change, higher_is_worse: bool, *, share: bool) -> Statement:
+    """Word a survey indicator's change since the survey year before (``trygg.surveys.statistics
+    .Change`` with its Benjamini–Hochberg ``p_adj`` over the table): "better"/"worse" only when
+    significant after FDR, otherwise "no change that can be told from chance"; always with the
+    difference and the adjusted p-value. No change (a result hidden or missing): "untested"."""
+    if change is None:
+        return Statement("untested", _("Not tested: a result is missing or has fewer than 5 answers."))
+    p = change.p_adj if change.p_adj is not None else change.p_value
+    unit = _("percentage points") if share else _("points")
+    values = {"diff": ("+" if change.difference > 0 else "") + _num(change.difference, 1), "unit": unit, "p": _p(p)}
+    detail = _("difference %(diff)s %(unit)s, p after FDR %(p)s") % values
+    if not change.significant:
+        return Statement("none", _("No change that can be told from chance (%(detail)s).") % {"detail": detail})
+    worse = (change.difference > 0) == bool(higher_is_worse)
+    if worse:
+        return Statement("worse", _("Worse than in the survey before (%(detail)s).") % {"detail": detail})
+    return Statement("better", _("Improved since the survey before (%(detail)s).") % {"detail": detail})

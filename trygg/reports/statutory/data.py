@@ -36,6 +36,7 @@ from trygg.picture import figures, queries
 from trygg.reports.annual import maps
 from trygg.reports.annual.data import _hotspots, _trend_row
 from trygg.reports.annual.tables import Table
+from trygg.surveys import smallgroups
 from trygg.surveys.results import area_series
 
 from . import charts
@@ -129,6 +130,11 @@ def _d(day) -> str:
 
 def _num(x, digits=1):
     return None if x is None else round(float(x), digits)
+
+
+def _survey_value(r):
+    """A survey result as printed: its value, or why it is not shown (fewer than 5 answers)."""
+    return r.hidden_label if getattr(r, "hidden", "") else _num(r.value)
 
 
 def _pct(ratio):
@@ -338,10 +344,10 @@ def _lagesbild(rep: StatutoryReport, texts: dict) -> None:
     if series_:
         s.add("table", table=Table("Trygghetsundersökning", _("Safety survey"),
                                    [_("Indicator"), _("Year"), _("Value"), _("Previous"), _("Change")],
-                                   [[str(x.indicator.label), x.latest.year, _num(x.latest.value),
-                                     f"{_num(x.previous.value)} ({x.previous.year})" if x.previous else str(NO_DATA),
-                                     {"worse": _("worse"), "better": _("better")}.get(x.flag, _("no clear change"))
-                                     if x.previous else "–"] for x in series_]))
+                                   [[str(x.indicator.label), x.latest.year, _survey_value(x.latest),
+                                     f"{_survey_value(x.previous)} ({x.previous.year})" if x.previous else str(NO_DATA),
+                                     str(x.statement) if x.previous else "–"] for x in series_],
+                                   str(smallgroups.NOTE)))
     else:
         s.add("missing", text=_("No safety survey is loaded for this area: residents' view is missing."))
 
