@@ -22,6 +22,7 @@ from trygg.analysis.spatial import project
 from trygg.areas.models import Area, Level
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
+from trygg.incidents.templatetags.placement_tags import placement_share
 from trygg.picture import figures, maplayers, queries
 from trygg.surveys import collaboration, smallgroups
 from trygg.surveys.models import CollaborationRound
@@ -155,7 +156,7 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
             "names": ", ".join(empty), "year": year}
     ti = metro["themes"].index(theme)
     rep.city = {
-        "area": city, "figures": fig, "flagged": _flag_rows(fig), "trend_table": trend_table,
+        "area": city, "figures": fig, "placement": placement_share(city, start, end), "flagged": _flag_rows(fig), "trend_table": trend_table,
         "trend_chart": charts.data_uri(charts.line_chart(years, series, _("police events"))),
         "metro_table": metro_table, "metro": metro,
         "metro_chart": charts.data_uri(charts.bar_chart_ci(
@@ -248,7 +249,7 @@ def _district(rep, d, start, end) -> dict:
         _("Each source is ranked on its own (never a sum of sources); EST only among the sub-areas that collected "
           "it over the whole year.")))
     return {
-        "area": d, "lpos": lpos, "figures": fig, "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
+        "area": d, "lpos": lpos, "figures": fig, "placement": placement_share(d, start, end), "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
         "key_table": table, "sub_table": sib_table, "hotspots": hs,
         "map": maps.hotspot_map([d], children, hs["grid"], hs["z"], hs["significant"], hs["points"]),
         "survey": area_series(d, rep.year), "work": work_section(d, rep.year),

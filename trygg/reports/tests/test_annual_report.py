@@ -115,6 +115,17 @@ class AnnualReportTestCase(BaseTestCase):
         cells = [c.value for row in wb["Samverkansenkät"].iter_rows(min_row=3) for c in row[1:3]]
         self.assertFalse([v for v in cells if isinstance(v, int)])
 
+    def test_it_says_how_much_police_data_is_placed(self):
+        from trygg.incidents.models import Incident
+
+        start, end = year_bounds(2025)
+        nordost = self.report.districts[0]["placement"]
+        placed = Incident.objects.filter(source="police", date__range=(start, end), area__path__startswith=self.nordost.path,
+                                         placement="text").count()
+        self.assertEqual(nordost["text"], placed)
+        self.assertEqual(self.report.city["placement"]["area"], self.goteborg)
+        self.assertIn('data-testid="police-placement"', render.html(self.report))
+
     def test_html_is_a_document(self):
         html = render.html(self.report)
         self.assertIn("<html", html)
