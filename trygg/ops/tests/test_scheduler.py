@@ -167,7 +167,7 @@ def test_once_runs_every_due_job_and_logs_each_in_the_import_history(ops_dirs):
     assert ImportRun.objects.count() == len(runs)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # run_job closes an old connection, as in production
 def test_a_failing_job_is_logged_and_the_others_still_run(ops_dirs, settings):
     settings.TRYGG_SCHEDULE = {**SCHEDULE, "backup": ""}
     urlopen = fake_feed(urllib.error.URLError("no route to host"))
@@ -181,7 +181,7 @@ def test_a_failing_job_is_logged_and_the_others_still_run(ops_dirs, settings):
     assert not scheduler.is_due("police")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # run_job closes an old connection, as in production
 def test_run_a_backup_failure_is_logged(ops_dirs):
     with mock.patch("trygg.ops.backup.backup", side_effect=OSError("disk full")), \
             pytest.raises(CommandError, match="disk full"):
