@@ -161,9 +161,9 @@ def html(brief: Brief, standalone=True) -> str:
 
 
 def pdf(brief: Brief) -> bytes:
-    from weasyprint import HTML
+    from trygg.reports.pdf_engine import html_document
 
-    return HTML(string=html(brief), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
+    return html_document(string=html(brief), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
 
 
 def pptx(brief: Brief) -> bytes:

@@ -16,9 +16,9 @@ def html(report: AnnualReport, standalone: bool = True) -> str:
 
 
 def pdf(report: AnnualReport) -> bytes:
-    from weasyprint import HTML
+    from trygg.reports.pdf_engine import html_document
 
-    return HTML(string=html(report), base_url=".").write_pdf()
+    return html_document(string=html(report), base_url=".").write_pdf()
 
 
 def xlsx(report: AnnualReport) -> bytes:
