@@ -98,5 +98,5 @@ class FollowupWordingTestCase(BaseTestCase):
         mt = Meeting.objects.create(area=self.nordost, kind="weekly", date=dt.date(2025, 3, 15), created_by=self.alice)
         self.login("dina")
         r = self.client.get(f"/arbete/1/moten/{mt.pk}/", HTTP_ACCEPT_LANGUAGE="sv")
-        self.assertContains(r, "Fler än under jämförelseperioden (kvot")
+        self.assertContains(r, "Fler än väntat utifrån jämförelseperioden och perioderna före den (kvot")
         self.assertContains(r, 'data-testid="currency"')
