@@ -137,7 +137,13 @@ def source_end(source: str) -> tuple[dt.date | None, int]:
     return _ends().get(source, (None, 0))
 
 
-def coverage_end(source: str) -> dt.date | None:
+def coverage_ends(sources) -> dict[str, dt.date | None]:
+    """:func:`coverage_end` of each of ``sources``, the daily sources' ends read once."""
+    ends = _ends()
+    return {s: coverage_end(s, ends) for s in sources}
+
+
+def coverage_end(source: str, ends=None) -> dt.date | None:
     """Last day up to which ``source`` is complete (None: no data). Police events and EST: the last
     complete day, extended by the source's normal gap but not past the last day of any daily source;
     Brå: 31 December of the latest statistics year; population: 31 December of its latest year."""
@@ -147,7 +153,7 @@ def coverage_end(source: str) -> dt.date | None:
     if source == "population":
         year = Population.objects.aggregate(y=Max("year"))["y"]
         return dt.date(year, 12, 31) if year else None
-    ends = _ends()
+    ends = ends if ends is not None else _ends()
     last, gap = ends.get(source, (None, 0))
     if last is None:
         return None

@@ -1,6 +1,6 @@
 """Follow-up straight from the data: goal indicators and action effect evaluations.
 
-Every count comes from ``trygg.picture.figures.incident_counts`` and every statistic from
+Every count comes from ``trygg.picture.queries.count_many`` (the rows of ``incidents_in``) and every statistic from
 ``trygg.analysis`` (change.poisson_ratio_test, evaluation.wdq / did_rate_ratio), so the numbers
 here are the numbers of the situation picture.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, evaluation
-from trygg.picture import figures, wording
-from trygg.picture.params import default_end
+from trygg.incidents import coverage
+from trygg.picture import figures, queries, wording
 
 from .models import Action, Goal
 
@@ -23,17 +24,30 @@ def _sources(code: str):
     return None if code in ("", "all") else (code,)
 
 
-def _as_of(area, limit: dt.date | None = None, today: dt.date | None = None, sources=None) -> dt.date:
-    """The last day of data a follow-up may use: the last day every source it counts is complete
-    (``params.default_end``), never after ``today`` nor ``limit``."""
-    today = today or dt.date.today()
-    d = min(today, default_end(area, sources))
-    return min(d, limit) if limit else d
+class DataEnds:
+    """The last day of data a follow-up may use, for many areas at once: the last day every source
+    it counts is complete (as ``params.default_end``), never after ``today`` nor a limit. The
+    sources with data in each area are read in one query, each source's end once."""
+
+    def __init__(self, areas, today: dt.date | None = None):
+        self.today = today or dt.date.today()
+        self._sources = queries.sources_within_many(areas)
+        self._ends = coverage.coverage_ends(figures.SOURCES)
+
+    def end(self, area, limit: dt.date | None = None, sources=None) -> dt.date:
+        present = set(sources) if sources else self._sources.get(area.pk, set())
+        ends = [e for s, e in self._ends.items() if s in present and e is not None]
+        d = min([*ends, timezone.localdate(), self.today])
+        return min(d, limit) if limit else d
+
+
+def _spec(goal: Goal, start: dt.date, end: dt.date) -> queries.CountSpec:
+    return queries.CountSpec(goal.area, start, end, theme=goal.theme or None, category=goal.category or None,
+                             sources=_sources(goal.sources))
 
 
 def indicator_count(goal: Goal, start: dt.date, end: dt.date) -> int:
-    return figures.incident_counts(goal.area, start, end, theme=goal.theme or None, category=goal.category or None,
-                                   sources=_sources(goal.sources))
+    return queries.count_many([_spec(goal, start, end)])[0]
 
 
 @dataclass
@@ -64,29 +78,52 @@ class GoalStatus:
                                 wants_down=self.wants_down)
 
 
+def goal_statuses(goals, today: dt.date | None = None, ends: DataEnds | None = None) -> list[GoalStatus]:
+    """:func:`goal_status` of every goal, in a fixed number of queries however many there are
+    (``ends``: the page's :class:`DataEnds`, when it has one)."""
+    goals = list(goals)
+    ends = ends or DataEnds([g.area for g in goals], today)
+    plans = [_goal_plan(g, ends) for g in goals]
+    counts = iter(queries.count_many([spec for specs, _finish in plans for spec in specs]))
+    return [finish([next(counts) for _s in specs]) for specs, finish in plans]
+
+
 def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
     """Baseline = the indicator over the baseline period; current = the same indicator over a window
     of the same length ending at the latest data (at most the target date); the rate ratio of the
     two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100)."""
+    return goal_statuses([goal], today)[0]
+
+
+def _goal_plan(goal: Goal, ends: DataEnds):
+    """(the counts the status needs, a function from those counts to the status)."""
     days = (goal.baseline_end - goal.baseline_start).days + 1
-    baseline = indicator_count(goal, goal.baseline_start, goal.baseline_end)
-    target = baseline * (1 + goal.target_change_pct / 100)
-    end = _as_of(goal.area, goal.target_date, today, _sources(goal.sources))
+    end = ends.end(goal.area, goal.target_date, _sources(goal.sources))
     wants_down = goal.target_change_pct < 0
+    baseline_spec = _spec(goal, goal.baseline_start, goal.baseline_end)
     if end <= goal.baseline_end:
-        return GoalStatus(baseline, days, target, None, None, None, None, None, None, None, None, "", wants_down)
+        def no_current(counts):
+            baseline = counts[0]
+            target = baseline * (1 + goal.target_change_pct / 100)
+            return GoalStatus(baseline, days, target, None, None, None, None, None, None, None, None, "", wants_down)
+        return [baseline_spec], no_current
     start = max(end - dt.timedelta(days=days - 1), goal.baseline_end + dt.timedelta(days=1))
     cur_days = (end - start).days + 1
-    current = indicator_count(goal, start, end)
-    r = change.poisson_ratio_test(current, baseline, cur_days, days)
-    ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
-    scaled = current * days / cur_days  # current pace over a baseline-length window
-    reached = scaled <= target if wants_down else scaled >= target
-    direction = ""
-    if p < wording.ALPHA and ratio == ratio:
-        direction = "towards" if (ratio < 1) == wants_down else "away"
-    return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi, p,
-                      reached, direction, wants_down)
+
+    def finish(counts):
+        baseline, current = counts
+        target = baseline * (1 + goal.target_change_pct / 100)
+        r = change.poisson_ratio_test(current, baseline, cur_days, days)
+        ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
+        scaled = current * days / cur_days  # current pace over a baseline-length window
+        reached = scaled <= target if wants_down else scaled >= target
+        direction = ""
+        if p < wording.ALPHA and ratio == ratio:
+            direction = "towards" if (ratio < 1) == wants_down else "away"
+        return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi,
+                          p, reached, direction, wants_down)
+
+    return [baseline_spec, _spec(goal, start, end)], finish
 
 
 @dataclass
@@ -133,46 +170,64 @@ def comparison_areas(area):
     return parent, grand
 
 
+def action_effects(actions, today: dt.date | None = None, ends: DataEnds | None = None) -> list[Effect]:
+    """:func:`action_effect` of every action, in a fixed number of queries however many there are
+    (load ``area__parent__parent`` with the actions)."""
+    actions = list(actions)
+    ends = ends or DataEnds([a.area for a in actions], today)
+    plans = [_effect_plan(a, ends) for a in actions]
+    counts = iter(queries.count_many([spec for specs, _finish in plans for spec in specs]))
+    return [finish([next(counts) for _s in specs]) for specs, finish in plans]
+
+
 def action_effect(action: Action, today: dt.date | None = None) -> Effect:
     """Before/after of the action area against a comparison area, with the buffer for displacement:
     DiD rate ratio with CI (``evaluation.did_rate_ratio``) and WDQ (``evaluation.wdq``). The after
-    period ends at the last day every source is complete (:func:`_as_of`); the sentences come from
+    period ends at the last day every source is complete (:class:`DataEnds`); the sentences come from
     ``trygg.picture.wording`` (``Effect.statement``)."""
+    return action_effects([action], today)[0]
+
+
+def _effect_plan(action: Action, ends: DataEnds):
+    """(the counts the evaluation needs, a function from those counts to the :class:`Effect`)."""
+    def unavailable(reason):
+        return [], lambda _counts: Effect(False, reason)
+
     if not action.start:
-        return Effect(False, _("The action has no start date."))
-    as_of = _as_of(action.area, action.end, today)
+        return unavailable(_("The action has no start date."))
+    as_of = ends.end(action.area, action.end)
     if as_of < action.start:
-        return Effect(False, _("The action period has no data yet."))
+        return unavailable(_("The action period has no data yet."))
     days = (as_of - action.start).days + 1
     before = (action.start - dt.timedelta(days=days), action.start - dt.timedelta(days=1))
     after = (action.start, as_of)
     theme = action.theme or None
     buffer_parent, control_parent = comparison_areas(action.area)
     if control_parent is None:
-        return Effect(False, _("The action area has no comparison area above it."))
+        return unavailable(_("The action area has no comparison area above it."))
+    areas = [action.area, *([buffer_parent] if buffer_parent is not None else []), control_parent]
+    specs = [queries.CountSpec(area, *period, theme=theme) for area in areas for period in (before, after)]
 
-    def n(area, period):
-        return figures.incident_counts(area, period[0], period[1], theme=theme)
-
-    a = [n(action.area, before), n(action.area, after)]
-    if buffer_parent is not None:
-        bp = [n(buffer_parent, before), n(buffer_parent, after)]
-        b = [bp[0] - a[0], bp[1] - a[1]]
-        cp = [n(control_parent, before), n(control_parent, after)]
-        c = [cp[0] - bp[0], cp[1] - bp[1]]
-    else:
-        b = None
-        cp = [n(control_parent, before), n(control_parent, after)]
-        c = [cp[0] - a[0], cp[1] - a[1]]
-    eff = Effect(True, before=before, after=after, theme=theme or "", action_area=action.area.name,
-                 buffer_area=f"{buffer_parent.name} − {action.area.name}" if buffer_parent else "",
-                 control_area=f"{control_parent.name} − {(buffer_parent or action.area).name}",
-                 counts={"action": a, "buffer": b, "control": c})
-    if a[0] + a[1] == 0 or c[0] + c[1] == 0:
-        eff.available = False
-        eff.reason = _("Too few incidents to evaluate.")
+    def finish(counts):
+        a = counts[0:2]
+        if buffer_parent is not None:
+            bp, cp = counts[2:4], counts[4:6]
+            b = [bp[0] - a[0], bp[1] - a[1]]
+            c = [cp[0] - bp[0], cp[1] - bp[1]]
+        else:
+            b, cp = None, counts[2:4]
+            c = [cp[0] - a[0], cp[1] - a[1]]
+        eff = Effect(True, before=before, after=after, theme=theme or "", action_area=action.area.name,
+                     buffer_area=f"{buffer_parent.name} − {action.area.name}" if buffer_parent else "",
+                     control_area=f"{control_parent.name} − {(buffer_parent or action.area).name}",
+                     counts={"action": a, "buffer": b, "control": c})
+        if a[0] + a[1] == 0 or c[0] + c[1] == 0:
+            eff.available = False
+            eff.reason = _("Too few incidents to evaluate.")
+            return eff
+        eff.rr, eff.rr_low, eff.rr_high, eff.rr_p = evaluation.did_rate_ratio(a[0], a[1], c[0], c[1])
+        if b is not None and c[0] > 0 and c[1] > 0:
+            eff.wdq = evaluation.wdq(a[0], a[1], b[0], b[1], c[0], c[1])
         return eff
-    eff.rr, eff.rr_low, eff.rr_high, eff.rr_p = evaluation.did_rate_ratio(a[0], a[1], c[0], c[1])
-    if b is not None and c[0] > 0 and c[1] > 0:
-        eff.wdq = evaluation.wdq(a[0], a[1], b[0], b[1], c[0], c[1])
-    return eff
+
+    return specs, finish

@@ -24,7 +24,7 @@ from . import forms, history
 from . import models as m
 from .agenda import meeting_pack as build_pack
 from .checklist import CRITERIA, checklist
-from .followup import action_effect, goal_status
+from .followup import DataEnds, action_effect, action_effects, goal_statuses
 from .promises import line_progress
 from .scope import object_in_area, object_in_or_above, within
 
@@ -120,8 +120,9 @@ def problem_new(request, code):
 @access(VIEW, area_kwarg="code")
 def problem(request, code, pk):
     p = _problem(request, pk)
-    goals = [(g, goal_status(g)) for g in p.goals.select_related("area")]
-    actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause")
+    goals = list(p.goals.select_related("area"))
+    goals = list(zip(goals, goal_statuses(goals), strict=True))
+    actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause", "area")
     return render(request, "work/problem.html", {
         "area": request.area, "problem": p, "causes": p.causes.all(), "goals": goals, "actions": actions,
         "can_edit": can(request.user, EDIT, request.area)})
@@ -211,9 +212,12 @@ def action_edit(request, code, pk):
 @access(VIEW, area_kwarg="code")
 def followup(request, code):
     area = request.area
-    goals = [(g, goal_status(g)) for g in within(m.Goal.objects.select_related("area", "problem"), area, "problem__area")]
-    actions = [(a, action_effect(a)) for a in within(m.Action.objects.select_related(
-        "area__parent", "owner_organisation", "cause__problem"), area)]
+    goals = list(within(m.Goal.objects.select_related("area", "problem"), area, "problem__area"))
+    actions = list(within(m.Action.objects.select_related(
+        "area__parent__parent", "owner_organisation", "cause__problem"), area))
+    ends = DataEnds([o.area for o in [*goals, *actions]])
+    goals = list(zip(goals, goal_statuses(goals, ends=ends), strict=True))
+    actions = list(zip(actions, action_effects(actions, ends=ends), strict=True))
     counts = {label: sum(1 for a, _e in actions if a.status == s) for s, label in m.Action.Status.choices}
     from trygg.picture.figures import source_currency
 
