@@ -23,7 +23,7 @@ from trygg.reports.models import decisions_for
 from . import forms, history
 from . import models as m
 from .agenda import meeting_pack as build_pack
-from .checklist import CRITERIA, checklist
+from .checklist import CRITERIA, checklist, checklists
 from .followup import DataEnds, action_effect, action_effects, goal_statuses
 from .promises import line_progress
 from .scope import object_in_area, object_in_or_above, within
@@ -70,8 +70,8 @@ def _own_side(request, org):
 @access(VIEW)
 def overview(request):
     """All districts × Brå's criteria: where every area's cycle stands."""
-    districts = Area.objects.filter(level=Level.STADSOMRADE).order_by("code")
-    rows = [{"area": a, "criteria": checklist(a)} for a in districts]
+    districts = list(Area.objects.filter(level=Level.STADSOMRADE).order_by("code"))
+    rows = [{"area": a, "criteria": c} for a, c in zip(districts, checklists(districts), strict=True)]
     for r in rows:
         r["done"] = sum(c.done for c in r["criteria"])
     return render(request, "work/overview.html", {"rows": rows, "criteria": [str(label) for _k, label in CRITERIA]})

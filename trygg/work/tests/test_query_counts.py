@@ -10,6 +10,7 @@ from trygg.picture import queries
 from trygg.picture.tests.world import make
 from trygg.testing.personas import BaseTestCase
 from trygg.work import models as m
+from trygg.work.checklist import checklist
 
 from .world import make_cycle
 
@@ -86,3 +87,49 @@ class FollowupQueriesTestCase(BaseTestCase):
         with self.assertNumQueries(1):
             found = queries.sources_within_many([self.hjallbo, self.hjallbo_mo, self.centrum])
         self.assertEqual(found, {a.pk: queries.sources_within(a) for a in (self.hjallbo, self.hjallbo_mo, self.centrum)})
+
+
+class OverviewQueriesTestCase(BaseTestCase):
+    def setUp(self):
+        make_cycle(self)
+        make(self.hjallbo, dt.date.today() - dt.timedelta(days=5), n=3)
+        make(self.hjallbo, dt.date.today() - dt.timedelta(days=5), "klotter", source="est", n=2)
+
+    def add_districts(self, n, first=0):
+        """``n`` more districts, each with a prioritised problem, a cause, a goal, an action, a current
+        agreement and a meeting to come."""
+        from trygg.areas.models import Area
+
+        today = dt.date.today()
+        for i in range(first, first + n):
+            d = Area.objects.create(code=f"9{i}", name=f"Distrikt {i}", level="stadsomrade", parent=self.goteborg)
+            p = m.Problem.objects.create(area=d, title="P", theme="ordning", prioritised=True, raised_by=self.ulla)
+            c = m.Cause.objects.create(problem=p, corner="place", description="d", evidence="e")
+            m.Goal.objects.create(problem=p, title="G", area=d, baseline_start=dt.date(2025, 1, 1),
+                                  baseline_end=dt.date(2025, 1, 31), target_date=today, target_change_pct=-5)
+            m.Action.objects.create(title="A", area=d, cause=c, owner_organisation=self.so_nordost, owner=self.alice,
+                                    start=today, status="planned")
+            m.Agreement.objects.create(area=d, title="Avtal", start=today - dt.timedelta(days=1),
+                                       end=today + dt.timedelta(days=300))
+            m.Meeting.objects.create(area=d, date=today + dt.timedelta(days=7))
+
+    def test_the_overview_asks_a_fixed_number_of_queries(self):
+        self.add_districts(1)  # one of every kind of object, so that every prefetch runs at both sizes
+        self.login("ulla")
+        self.client.get("/arbete/")
+        with CaptureQueriesContext(connection) as ctx:
+            r = self.client.get("/arbete/")
+        small = len(ctx)
+        self.assertLess(small, 25)
+        self.assertEqual(len(r.context["rows"]), 3)
+        self.add_districts(5, first=1)
+        self.client.get("/arbete/")
+        with self.assertNumQueries(small):
+            r = self.client.get("/arbete/")
+        rows = {row["area"].code: {c.key: c.done for c in row["criteria"]} for row in r.context["rows"]}
+        self.assertEqual(len(rows), 8)
+        self.assertTrue(all(rows["95"][k] for k in ("problems_prioritised", "causes_analysed", "goals_set",
+                                                    "actions_aimed", "followup_planned")))
+        self.assertTrue(rows["1"]["problems_prioritised"])
+        self.assertFalse(rows["2"]["problems_prioritised"])  # Centrum's problem is not prioritised
+        self.assertEqual(rows["1"], {c.key: c.done for c in checklist(self.nordost)})
