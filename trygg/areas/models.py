@@ -20,6 +20,8 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [c.value for c in Level]
+# The levels that carry a work cycle (problems, goals, actions); basområden roll up to their primary area.
+CYCLE_LEVELS = (Level.MUNICIPALITY, Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE)
 
 
 class AreaQuerySet(models.QuerySet):

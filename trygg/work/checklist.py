@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from trygg.picture import queries
+from trygg.numbers import queries
 from trygg.picture.models import Snapshot
 
 from .models import Action, ActionPlan, Agreement, Meeting, Problem, Promise

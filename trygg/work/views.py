@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access, can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.models import Area, Level
-from trygg.reports.models import decisions_for
+from trygg.numbers.followup import DataEnds, action_effect, action_effects, goal_statuses
 
 from . import forms, history
 from . import models as m
 from .agenda import meeting_pack as build_pack
 from .checklist import CRITERIA, checklist, checklists
-from .followup import DataEnds, action_effect, action_effects, goal_statuses
 from .promises import line_progress
 from .scope import object_in_area, object_in_or_above, within
 
@@ -219,7 +218,7 @@ def followup(request, code):
     goals = list(zip(goals, goal_statuses(goals, ends=ends), strict=True))
     actions = list(zip(actions, action_effects(actions, ends=ends), strict=True))
     counts = {label: sum(1 for a, _e in actions if a.status == s) for s, label in m.Action.Status.choices}
-    from trygg.picture.figures import source_currency
+    from trygg.numbers.figures import source_currency
 
     return render(request, "work/followup.html", {"area": area, "goals": goals, "actions": actions,
                                                   "status_counts": counts, "today": dt.date.today(),
@@ -239,7 +238,7 @@ def agreement_new(request, code):
     year = _agreement_year(request.POST.get("start")) if request.method == "POST" else timezone.localdate().year
     return _form_page(request, forms.AgreementForm, title=_("New agreement (new version)"), prepare=prepare,
                       files=True, back=lambda o: _url("agreement", request.area, o.pk),
-                      extra={"decisions": decisions_for(year), "decisions_year": year - 1})
+                      extra={"decisions_for_year": year})
 
 
 def _agreement_year(start: str | None) -> int:
@@ -255,9 +254,7 @@ def agreement(request, code, pk):
     a = object_in_or_above(get_object_or_404(m.Agreement, pk=pk), request.area)
     versions = m.Agreement.objects.filter(area=a.area, kind=a.kind).order_by("-version")
     return render(request, "work/agreement.html", {"area": request.area, "agreement": a, "versions": versions,
-                                                   "can_approve": can(request.user, APPROVE, a.area),
-                                                   "decisions": decisions_for(a.start.year),
-                                                   "decisions_year": a.start.year - 1})
+                                                   "can_approve": can(request.user, APPROVE, a.area)})
 
 
 @access(VIEW, area_kwarg="code")

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from trygg.picture import queries
+from trygg.numbers import queries
 from trygg.picture.tests.world import make
 from trygg.testing.personas import BaseTestCase
 from trygg.work import models as m

@@ -1,8 +1,9 @@
 """Follow-up straight from the data: goal indicators and action effect evaluations.
 
-Every count comes from ``trygg.picture.queries.count_many`` (the rows of ``incidents_in``) and every statistic from
+Every count comes from ``trygg.numbers.queries.count_many`` (the rows of ``incidents_in``) and every statistic from
 ``trygg.analysis`` (change.poisson_ratio_test, evaluation.wdq / did_rate_ratio), so the numbers
-here are the numbers of the situation picture.
+here are the numbers of the situation picture. A goal and an action are the work cycle's
+``Goal`` and ``Action`` (this package imports no app's models).
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, evaluation
 from trygg.incidents import coverage
-from trygg.picture import figures, queries, wording
-
-from .models import Action, Goal
+from trygg.numbers import figures, queries, wording
 
 
 def _sources(code: str):
@@ -41,12 +40,12 @@ class DataEnds:
         return min(d, limit) if limit else d
 
 
-def _spec(goal: Goal, start: dt.date, end: dt.date) -> queries.CountSpec:
+def _spec(goal, start: dt.date, end: dt.date) -> queries.CountSpec:
     return queries.CountSpec(goal.area, start, end, theme=goal.theme or None, category=goal.category or None,
                              sources=_sources(goal.sources))
 
 
-def indicator_count(goal: Goal, start: dt.date, end: dt.date) -> int:
+def indicator_count(goal, start: dt.date, end: dt.date) -> int:
     return queries.count_many([_spec(goal, start, end)])[0]
 
 
@@ -88,14 +87,14 @@ def goal_statuses(goals, today: dt.date | None = None, ends: DataEnds | None = N
     return [finish([next(counts) for _s in specs]) for specs, finish in plans]
 
 
-def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
+def goal_status(goal, today: dt.date | None = None) -> GoalStatus:
     """Baseline = the indicator over the baseline period; current = the same indicator over a window
     of the same length ending at the latest data (at most the target date); the rate ratio of the
     two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100)."""
     return goal_statuses([goal], today)[0]
 
 
-def _goal_plan(goal: Goal, ends: DataEnds):
+def _goal_plan(goal, ends: DataEnds):
     """(the counts the status needs, a function from those counts to the status)."""
     days = (goal.baseline_end - goal.baseline_start).days + 1
     end = ends.end(goal.area, goal.target_date, _sources(goal.sources))
@@ -180,15 +179,15 @@ def action_effects(actions, today: dt.date | None = None, ends: DataEnds | None 
     return [finish([next(counts) for _s in specs]) for specs, finish in plans]
 
 
-def action_effect(action: Action, today: dt.date | None = None) -> Effect:
+def action_effect(action, today: dt.date | None = None) -> Effect:
     """Before/after of the action area against a comparison area, with the buffer for displacement:
     DiD rate ratio with CI (``evaluation.did_rate_ratio``) and WDQ (``evaluation.wdq``). The after
     period ends at the last day every source is complete (:class:`DataEnds`); the sentences come from
-    ``trygg.picture.wording`` (``Effect.statement``)."""
+    ``trygg.numbers.wording`` (``Effect.statement``)."""
     return action_effects([action], today)[0]
 
 
-def _effect_plan(action: Action, ends: DataEnds):
+def _effect_plan(action, ends: DataEnds):
     """(the counts the evaluation needs, a function from those counts to the :class:`Effect`)."""
     def unavailable(reason):
         return [], lambda _counts: Effect(False, reason)
