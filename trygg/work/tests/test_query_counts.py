@@ -53,7 +53,7 @@ class FollowupQueriesTestCase(BaseTestCase):
         url = "/arbete/1/uppfoljning/"
         small, r = self.queries_of(url)
         self.assertEqual(len(r.context["goals"]), 1)
-        self.assertLess(small, 25)
+        self.assertLess(small, 20)
         self.add_pairs(10)
         self.client.get(url)
         with self.assertNumQueries(small):
@@ -120,7 +120,7 @@ class OverviewQueriesTestCase(BaseTestCase):
         with CaptureQueriesContext(connection) as ctx:
             r = self.client.get("/arbete/")
         small = len(ctx)
-        self.assertLess(small, 25)
+        self.assertLess(small, 20)
         self.assertEqual(len(r.context["rows"]), 3)
         self.add_districts(5, first=1)
         self.client.get("/arbete/")
