@@ -2,12 +2,16 @@
 signatures point at objects by 64-bit keys."""
 
 import datetime as dt
+import threading
+import unittest
 from unittest import mock
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import TransactionTestCase
 
 from trygg import versions
+from trygg.areas.models import Area
 from trygg.testing.personas import BaseTestCase
 from trygg.work import models as m
 
@@ -63,3 +67,45 @@ class AgreementVersionTestCase(BaseTestCase):
         m.Signature.objects.create(content_type=ct, object_id=big, side="city", user=self.dina, role="r")
         self.assertEqual(m.ChangeLog.objects.get(object_id=big).object_id, big)
         self.assertEqual(m.Signature.objects.get(object_id=big).object_id, big)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "two concurrent transactions need PostgreSQL")
+class ConcurrentAgreementsTestCase(TransactionTestCase):
+    """Two requests save a new agreement of the same area and kind at the same moment: both read
+    the scope before either inserts (a barrier holds them there), and both end up saved, as v1 and v2."""
+
+    def test_two_simultaneous_saves_give_two_versions(self):
+        nordost = Area.objects.create(code="1", name="Nordost", level="stadsomrade")
+        real = versions.next_version
+        barrier = threading.Barrier(2, timeout=20)
+        first_read = threading.local()
+
+        def read_together(scope):
+            n = real(scope)
+            if not getattr(first_read, "done", False):
+                first_read.done = True
+                barrier.wait()
+            return n
+
+        results, errors = [], []
+
+        def save(title):
+            try:
+                with transaction.atomic():
+                    a = m.Agreement.objects.create(area=nordost, title=title, start=dt.date(2026, 1, 1),
+                                                   end=dt.date(2026, 12, 31))
+                results.append(a.version)
+            except Exception as exc:  # reported below, with the thread's own error
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        with mock.patch.object(versions, "next_version", side_effect=read_together):
+            threads = [threading.Thread(target=save, args=(f"Avtal {i}",)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+        self.assertEqual(errors, [])
+        self.assertEqual(sorted(results), [1, 2])
+        self.assertEqual(sorted(m.Agreement.objects.values_list("version", flat=True)), [1, 2])
