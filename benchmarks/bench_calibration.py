@@ -42,7 +42,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
 
 WINDOW = 28
 FIRST_START = dt.date(2023, 4, 1)
-K_HISTORY = int(os.environ.get("BENCH_PAIRS", "24"))  # = trygg.picture.figures.HISTORY_PAIRS
+K_HISTORY = int(os.environ.get("BENCH_PAIRS", "24"))  # = trygg.numbers.figures.HISTORY_PAIRS
 
 
 def load():

@@ -34,7 +34,7 @@ class WDQResult:
 
 
 # Descriptions of the quotient only: whether the action *worked* is the rate-ratio test's to say
-# (``did_rate_ratio``), so no sentence here claims it (the pages word both with trygg.picture.wording).
+# (``did_rate_ratio``), so no sentence here claims it (the pages word both with trygg.numbers.wording).
 _TEXT = {
     "no_success": "The action area did not fall relative to the control area; the WDQ is not interpretable.",
     "diffusion_exceeds_effect": "WDQ > 1: the buffer zone fell more than the action area did, relative to the control (diffusion of benefits); whether either fall is more than chance is for the rate-ratio test.",

@@ -2,8 +2,9 @@
 API v1 (``/api/v1/…``): one code path, calling the picture's own functions (the same ones the page
 and ``trygg picture`` call)."""
 
-from trygg.picture import figures, maplayers
-from trygg.picture.params import BadChoice, parse_choice
+from trygg.numbers import figures
+from trygg.numbers.params import BadChoice, parse_choice
+from trygg.picture import maplayers
 
 BUCKETS = ("week", "month")
 CHOICE_FIELDS = ("from", "to", "compare", "theme")

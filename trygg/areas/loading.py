@@ -241,12 +241,3 @@ def load_layer(
                 result.populations += 1
     return result
 
-
-def refresh_paths() -> None:
-    """Recompute materialised paths top-down (after a parent changed its code)."""
-    for level in Level.values:
-        for area in Area.objects.filter(level=level).select_related("parent"):
-            new = area.compute_path()
-            if new != area.path:
-                area.path = new
-                area.save(update_fields=["path"])

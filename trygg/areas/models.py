@@ -4,7 +4,8 @@ Geometry is stored as GeoJSON (WGS84) in a JSON field with its bounding box, so 
 plain SQLite and PostgreSQL without GIS extensions; spatial work is done in ``trygg.analysis``.
 """
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [c.value for c in Level]
+# The levels that carry a work cycle (problems, goals, actions); basområden roll up to their primary area.
+CYCLE_LEVELS = (Level.MUNICIPALITY, Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE)
 
 
 class AreaQuerySet(models.QuerySet):
@@ -61,13 +64,39 @@ class Area(models.Model):
     def get_absolute_url(self):
         return reverse("areas:detail", args=[self.code])
 
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.code}/"
+    def compute_path(self, using: str | None = None) -> str:
+        """The path from the parent's path as stored (not as an instance in memory may hold it)."""
+        if not self.parent_id:
+            return f"/{self.code}/"
+        qs = Area.objects.using(using or router.db_for_read(Area)).filter(pk=self.parent_id)
+        return f"{qs.values_list('path', flat=True).get()}{self.code}/"
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id:
+            below = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            parent = Area.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+            if below and parent and parent.startswith(below):
+                raise ValidationError({"parent": _("An area cannot lie below itself.")})
 
     def save(self, *args, **kwargs):
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
+        """Save, and when the path changes (new parent or code) move every path below it and every
+        copy of them in the same transaction (see :mod:`trygg.areas.paths`)."""
+        from .paths import move_subtree
+
+        using = kwargs.get("using") or router.db_for_write(Area, instance=self)
+        with transaction.atomic(using=using):
+            old = None
+            if not self._state.adding and self.pk:
+                old = Area.objects.using(using).filter(pk=self.pk).values_list("path", flat=True).first()
+            self.path = self.compute_path(using)
+            if old and self.path != old and self.path.startswith(old):
+                raise ValueError(f"area {self.code} cannot be moved below itself")
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
+            super().save(*args, **kwargs)
+            if old and old != self.path:
+                move_subtree(self, old, using)
 
     def ancestors(self):
         """Areas above this one, from the top down."""

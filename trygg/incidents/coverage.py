@@ -132,12 +132,24 @@ def _ends() -> dict[str, tuple[dt.date | None, int]]:
     return value
 
 
-def source_end(source: str) -> tuple[dt.date | None, int]:
+def daily_ends() -> dict[str, tuple[dt.date | None, int]]:
+    """``{daily source: (last complete day, normal gap)}``: read once, pass on as ``ends`` to
+    :func:`source_end`, :func:`coverage_end` and :func:`currency` when a page needs several."""
+    return _ends()
+
+
+def source_end(source: str, ends=None) -> tuple[dt.date | None, int]:
     """``(last complete day, normal gap in days)`` of a daily source."""
-    return _ends().get(source, (None, 0))
+    return (ends if ends is not None else _ends()).get(source, (None, 0))
 
 
-def coverage_end(source: str) -> dt.date | None:
+def coverage_ends(sources) -> dict[str, dt.date | None]:
+    """:func:`coverage_end` of each of ``sources``, the daily sources' ends read once."""
+    ends = daily_ends()
+    return {s: coverage_end(s, ends) for s in sources}
+
+
+def coverage_end(source: str, ends=None) -> dt.date | None:
     """Last day up to which ``source`` is complete (None: no data). Police events and EST: the last
     complete day, extended by the source's normal gap but not past the last day of any daily source;
     Brå: 31 December of the latest statistics year; population: 31 December of its latest year."""
@@ -147,7 +159,7 @@ def coverage_end(source: str) -> dt.date | None:
     if source == "population":
         year = Population.objects.aggregate(y=Max("year"))["y"]
         return dt.date(year, 12, 31) if year else None
-    ends = _ends()
+    ends = ends if ends is not None else _ends()
     last, gap = ends.get(source, (None, 0))
     if last is None:
         return None
@@ -179,11 +191,13 @@ class Currency:
                 "days_since": self.days_since, "stale": self.stale}
 
 
-def currency(source: str, today: dt.date | None = None) -> Currency:
-    """:class:`Currency` of ``source`` ("police", "est", "bra" or "population") as of ``today``."""
+def currency(source: str, today: dt.date | None = None, ends=None) -> Currency:
+    """:class:`Currency` of ``source`` ("police", "est", "bra" or "population") as of ``today``
+    (``ends``: :func:`daily_ends`, when the caller has read them)."""
     today = today or timezone.localdate()
-    up_to = coverage_end(source)
-    last = source_end(source)[0] if source in DAILY_SOURCES else up_to
+    ends = ends if ends is not None else _ends()
+    up_to = coverage_end(source, ends)
+    last = source_end(source, ends)[0] if source in DAILY_SOURCES else up_to
     days = (today - last).days if last else None
     stale = source in DAILY_SOURCES and days is not None and days > STALE_DAYS
     return Currency(source, up_to, last, days, stale)
@@ -191,7 +205,8 @@ def currency(source: str, today: dt.date | None = None) -> Currency:
 
 def stale_sources(today: dt.date | None = None) -> list[Currency]:
     """The daily sources with data whose latest day lies more than ``STALE_DAYS`` before today."""
-    return [c for c in (currency(s, today) for s in DAILY_SOURCES) if c.stale]
+    ends = _ends()
+    return [c for c in (currency(s, today, ends) for s in DAILY_SOURCES) if c.stale]
 
 
 def covers(source: str, start: dt.date) -> bool:

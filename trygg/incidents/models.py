@@ -33,10 +33,14 @@ class IncidentQuerySet(models.QuerySet):
         ".../1/" sorts at or after it and before ".../10" ('/' < '0'). Other databases keep the
         plain prefix match (their collations may not order '/' that way).
         """
+        return self.filter(self.within_q(area))
+
+    def within_q(self, area) -> models.Q:
+        """The condition of :meth:`within`, for filtered aggregates over several areas at once."""
         if connections[self.db].vendor == "sqlite" and area.path.endswith("/"):
             upper = area.path[:-1] + chr(ord("/") + 1)
-            return self.filter(area_path__gte=area.path, area_path__lt=upper)
-        return self.filter(area_path__startswith=area.path)
+            return models.Q(area_path__gte=area.path, area_path__lt=upper)
+        return models.Q(area_path__startswith=area.path)
 
 
 class ImportRun(models.Model):

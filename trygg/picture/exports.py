@@ -4,7 +4,7 @@ The CSV keeps machine-readable codes (one row per figure, stable column names); 
 for people: Swedish sheet and column names, labels instead of codes, rounded numbers with number
 formats, local dates, a frozen header row, filters, column widths and a sheet "Om uttaget" with the
 sources, how current they are and the method. Text cells that a spreadsheet would read as a
-formula are escaped in both (``trygg.web.spreadsheet.safe_text``)."""
+formula are escaped in both (``trygg.spreadsheet.safe_text``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.incidents.categories import theme_label
-from trygg.web.spreadsheet import about_sheet, safe_text, write_table
+from trygg.spreadsheet import about_sheet, safe_text, write_table
 
 COLUMNS = ["kind", "source", "theme", "category", "label", "period", "count", "rate", "comparison_count",
            "comparison_rate", "ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction",
@@ -70,7 +70,7 @@ def to_csv(fig) -> str:
 
 
 def _xlsx_row(r) -> list:
-    from trygg.picture.figures import SOURCE_LABELS
+    from trygg.numbers.figures import SOURCE_LABELS
 
     out = []
     for key, _h, _k in XLSX_COLUMNS:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from trygg.analysis import change, hotspotmap, rates
 from trygg.areas.geojson import feature_collection
 from trygg.incidents.categories import category_label
-
-from . import queries
-from .figures import RATE_PER, _f, comparison_period
+from trygg.numbers import queries
+from trygg.numbers.figures import RATE_PER, _f, comparison_period
 
 LAYERS = ("choropleth", "est", "hotspots", "police")
 

@@ -9,13 +9,12 @@ from django.urls import reverse
 
 from trygg.accounts.access import can
 from trygg.accounts.permissions import Capability
+from trygg.areas.models import CYCLE_LEVELS
 
 
 def cycle_area(area):
     """The area whose work cycle takes the problem: ``area`` itself or, for areas below the
     cycle levels (basområden), the nearest area above it that has a cycle."""
-    from trygg.work.forms import CYCLE_LEVELS
-
     if area.level in CYCLE_LEVELS:
         return area
     return next((a for a in reversed(area.ancestors()) if a.level in CYCLE_LEVELS), None)

@@ -28,8 +28,7 @@ from django.db.models import Count
 from trygg.analysis import disclosure, periods
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
-
-from . import queries
+from trygg.numbers import queries
 
 PUBLIC_LEVELS = (Level.STADSOMRADE, Level.MUNICIPALITY)
 PUBLIC_PERIOD = "tertial"  # fixed, non-overlapping calendar periods (changing it would overlap old pages)
@@ -45,7 +44,7 @@ def public_data_end(root: Area, today: dt.date | None = None) -> dt.date:
     """The last date up to which the public figures' data is complete: the last day every incident
     source of the municipality is complete (``params.default_end``, from ``trygg.incidents.coverage``),
     never after today."""
-    from trygg.picture.params import default_end
+    from trygg.numbers.params import default_end
 
     today = today or dt.date.today()
     return min(default_end(root), today)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import figures, maplayers
+from trygg.numbers import figures
+
+from . import maplayers
 
 
 def freeze(area, choice) -> dict:

@@ -18,13 +18,14 @@ from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
-from trygg.reports.conference_theme import current_conference_theme
+from trygg.numbers import figures, queries
+from trygg.numbers.params import BadChoice, Choice, parse_choice
 
-from . import exports, figures, queries
+from . import exports
 from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
+from .highlighted_theme import highlighted_theme
 from .models import ExportLog, Snapshot
-from .params import BadChoice, Choice, parse_choice
 from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
@@ -84,7 +85,7 @@ def _latest_incidents(request, area, choice: Choice):
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def picture(request, code):
     area = request.area
-    conference_theme = current_conference_theme()
+    conference_theme = highlighted_theme()
     ctx = {"area": area, "ancestors": area.ancestors(), "themes": _theme_choices(conference_theme),
            "conference_theme": conference_theme, "typed": request.GET}
     try:

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "trygg.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from trygg.picture import highlighted_theme
+
+        from .conference_theme import current_conference_theme
+
+        highlighted_theme.register(current_conference_theme)

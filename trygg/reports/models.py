@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.incidents.categories import THEMES
 from trygg.privacy import validate_no_personal_data
+from trygg.versions import save_as_next_version
 
 
 class Conference(models.Model):
@@ -126,8 +127,5 @@ class StatutoryDocument(models.Model):
         return [s for s in self.required_sides if getattr(self, f"{s}_approved_at") is None]
 
     def save(self, *args, **kwargs):
-        if not self.pk:
-            last = (StatutoryDocument.objects.filter(area=self.area, kind=self.kind, year=self.year)
-                    .aggregate(v=models.Max("version"))["v"])
-            self.version = (last or 0) + 1
-        super().save(*args, **kwargs)
+        scope = StatutoryDocument.objects.filter(area=self.area, kind=self.kind, year=self.year)
+        save_as_next_version(self, scope, super().save, *args, **kwargs)

@@ -4,7 +4,7 @@ Per area: KPI tiles (count of the last complete ISO week, change against the cou
 the week before and the weeks before it, a flag only where the picture's test with FDR control
 says so, a 12-week trend line), the map of the last 28
 days (sub-areas, placed incidents, Gi* hotspots), the flagged changes and the actions that are due.
-Every figure comes from ``trygg.picture.figures`` (the numbers of the situation picture)."""
+Every figure comes from ``trygg.numbers.figures`` (the numbers of the situation picture)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from trygg.areas.models import Level
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.incidents.models import Incident
-from trygg.picture import figures
+from trygg.numbers import figures
 
 from .annual import maps
 from .annual.data import _hotspots

@@ -16,11 +16,11 @@ def home(request):
     districts = Area.objects.filter(level=Level.STADSOMRADE).select_related("parent")
     my_areas, waiting = None, []
     if user.is_authenticated:
-        from trygg.work.waiting import waiting_for
+        from trygg.reports.waiting import everything_waiting
 
         scoped = scoped_areas(user, Capability.VIEW_PICTURE)
         my_areas = list(districts) if scoped is None else scoped
-        waiting = waiting_for(user)
+        waiting = everything_waiting(user)
     return render(request, "web/home.html", {"districts": districts, "my_areas": my_areas, "waiting": waiting,
                                              "approver": user.is_authenticated and can(user, Capability.APPROVE)})
 

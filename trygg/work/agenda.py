@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.picture.models import Snapshot
 
 from .models import Action, Meeting, Problem, PromiseLine
@@ -16,7 +16,7 @@ DEFAULT_SINCE_DAYS = {"weekly": 7, "tertial": 121, "followup": 365}
 
 
 def meeting_pack(meeting: Meeting) -> dict:
-    """What is new since the previous meeting of the area (figures from ``picture.figures``),
+    """What is new since the previous meeting of the area (figures from ``numbers.figures``),
     the changes flagged by the FDR-controlled tests, actions due or late, promise lines behind."""
     area, day = meeting.area, meeting.date
     prev = Meeting.objects.filter(area=area, date__lt=day).order_by("-date").first()

@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.access import user_sides
 from trygg.accounts.models import Membership, Organisation
-from trygg.areas.models import Area, Level
+from trygg.areas.models import CYCLE_LEVELS, Area
 from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
 from . import models as m
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CYCLE_LEVELS = (Level.MUNICIPALITY, Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE)
 
 
 def theme_choices(blank=True):

@@ -16,6 +16,8 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trygg.versions import save_as_next_version
+
 USER = settings.AUTH_USER_MODEL
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -35,7 +37,7 @@ class ChangeLog(models.Model):
         DELETED = "deleted", _("deleted")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveIntegerField()
+    object_id = models.PositiveBigIntegerField()
     obj = GenericForeignKey("content_type", "object_id")
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -59,7 +61,7 @@ class Signature(models.Model):
     """A signature (or approval) of an agreement, an action plan or a promise, for one side."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveIntegerField()
+    object_id = models.PositiveBigIntegerField()
     obj = GenericForeignKey("content_type", "object_id")
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by"))
@@ -243,6 +245,7 @@ class Agreement(Signable):
 
     class Meta:
         ordering = ["-start", "-version"]
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "version"], name="one_agreement_version")]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
 
@@ -250,9 +253,8 @@ class Agreement(Signable):
         return f"{self.title} (v{self.version})"
 
     def save(self, *args, **kwargs):
-        if not self.pk:
-            self.version = Agreement.objects.filter(area=self.area, kind=self.kind).count() + 1
-        super().save(*args, **kwargs)
+        scope = Agreement.objects.filter(area=self.area, kind=self.kind)
+        save_as_next_version(self, scope, super().save, *args, **kwargs)
 
 
 class ActionPlan(Signable):

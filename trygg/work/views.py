@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access, can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.models import Area, Level
-from trygg.reports.models import decisions_for
+from trygg.numbers.followup import DataEnds, action_effect, action_effects, goal_statuses
 
 from . import forms, history
 from . import models as m
 from .agenda import meeting_pack as build_pack
-from .checklist import CRITERIA, checklist
-from .followup import action_effect, goal_status
+from .checklist import CRITERIA, checklist, checklists
 from .promises import line_progress
 from .scope import object_in_area, object_in_or_above, within
 
@@ -70,8 +69,8 @@ def _own_side(request, org):
 @access(VIEW)
 def overview(request):
     """All districts × Brå's criteria: where every area's cycle stands."""
-    districts = Area.objects.filter(level=Level.STADSOMRADE).order_by("code")
-    rows = [{"area": a, "criteria": checklist(a)} for a in districts]
+    districts = list(Area.objects.filter(level=Level.STADSOMRADE).order_by("code"))
+    rows = [{"area": a, "criteria": c} for a, c in zip(districts, checklists(districts), strict=True)]
     for r in rows:
         r["done"] = sum(c.done for c in r["criteria"])
     return render(request, "work/overview.html", {"rows": rows, "criteria": [str(label) for _k, label in CRITERIA]})
@@ -120,8 +119,9 @@ def problem_new(request, code):
 @access(VIEW, area_kwarg="code")
 def problem(request, code, pk):
     p = _problem(request, pk)
-    goals = [(g, goal_status(g)) for g in p.goals.select_related("area")]
-    actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause")
+    goals = list(p.goals.select_related("area"))
+    goals = list(zip(goals, goal_statuses(goals), strict=True))
+    actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause", "area")
     return render(request, "work/problem.html", {
         "area": request.area, "problem": p, "causes": p.causes.all(), "goals": goals, "actions": actions,
         "can_edit": can(request.user, EDIT, request.area)})
@@ -211,11 +211,14 @@ def action_edit(request, code, pk):
 @access(VIEW, area_kwarg="code")
 def followup(request, code):
     area = request.area
-    goals = [(g, goal_status(g)) for g in within(m.Goal.objects.select_related("area", "problem"), area, "problem__area")]
-    actions = [(a, action_effect(a)) for a in within(m.Action.objects.select_related(
-        "area__parent", "owner_organisation", "cause__problem"), area)]
+    goals = list(within(m.Goal.objects.select_related("area", "problem"), area, "problem__area"))
+    actions = list(within(m.Action.objects.select_related(
+        "area__parent__parent", "owner_organisation", "cause__problem"), area))
+    ends = DataEnds([o.area for o in [*goals, *actions]])
+    goals = list(zip(goals, goal_statuses(goals, ends=ends), strict=True))
+    actions = list(zip(actions, action_effects(actions, ends=ends), strict=True))
     counts = {label: sum(1 for a, _e in actions if a.status == s) for s, label in m.Action.Status.choices}
-    from trygg.picture.figures import source_currency
+    from trygg.numbers.figures import source_currency
 
     return render(request, "work/followup.html", {"area": area, "goals": goals, "actions": actions,
                                                   "status_counts": counts, "today": dt.date.today(),
@@ -235,7 +238,7 @@ def agreement_new(request, code):
     year = _agreement_year(request.POST.get("start")) if request.method == "POST" else timezone.localdate().year
     return _form_page(request, forms.AgreementForm, title=_("New agreement (new version)"), prepare=prepare,
                       files=True, back=lambda o: _url("agreement", request.area, o.pk),
-                      extra={"decisions": decisions_for(year), "decisions_year": year - 1})
+                      extra={"decisions_for_year": year})
 
 
 def _agreement_year(start: str | None) -> int:
@@ -251,9 +254,7 @@ def agreement(request, code, pk):
     a = object_in_or_above(get_object_or_404(m.Agreement, pk=pk), request.area)
     versions = m.Agreement.objects.filter(area=a.area, kind=a.kind).order_by("-version")
     return render(request, "work/agreement.html", {"area": request.area, "agreement": a, "versions": versions,
-                                                   "can_approve": can(request.user, APPROVE, a.area),
-                                                   "decisions": decisions_for(a.start.year),
-                                                   "decisions_year": a.start.year - 1})
+                                                   "can_approve": can(request.user, APPROVE, a.area)})
 
 
 @access(VIEW, area_kwarg="code")

@@ -1,6 +1,7 @@
 """What waits for a director's or police chief's signature: agreements, action plans and citizen
 promises of their areas not yet signed for their side, and statutory documents not yet approved
-for it. An agreement whose period has ended is flagged before anyone signs it."""
+for it (those: ``trygg.reports.waiting``, the reports app sitting above this one). An agreement
+whose period has ended is flagged before anyone signs it."""
 
 from __future__ import annotations
 
@@ -37,21 +38,32 @@ def _approve_areas(user):
     return areas
 
 
-def waiting_for(user, today: dt.date | None = None) -> list[Waiting]:
-    today = today or dt.date.today()
+def approver_scope(user):
+    """``(Q of the areas where user approves, the sides they sign for)``, or None when they approve nowhere."""
+    from django.db.models import Q
+
     if not can(user, Capability.APPROVE):
-        return []
+        return None
     areas = _approve_areas(user)
     sides = {s for s in user_sides(user) if s in (m.Side.CITY, m.Side.POLICE)}
     if user.is_superuser:
         sides = {m.Side.CITY, m.Side.POLICE}
-    from django.db.models import Q
-
     scope = Q()
     if areas is not None:
         scope = Q(pk__in=[])
         for a in areas:
             scope |= Q(area__path__startswith=a.path)
+    return scope, sides
+
+
+def waiting_for(user, today: dt.date | None = None) -> list[Waiting]:
+    """The agreements, plans and promises waiting for the user's side (statutory documents:
+    ``trygg.reports.waiting``)."""
+    today = today or dt.date.today()
+    found = approver_scope(user)
+    if found is None:
+        return []
+    scope, sides = found
     out = []
     specs = [("agreement", m.Agreement, "work:agreement"), ("plan", m.ActionPlan, "work:cycle"),
              ("promise", m.Promise, "work:promise")]
@@ -62,10 +74,4 @@ def waiting_for(user, today: dt.date | None = None) -> list[Waiting]:
             for side in sorted(sides - obj.signed_sides()):
                 url = reverse(url_name, args=[obj.area.code] if kind == "plan" else [obj.area.code, obj.pk])
                 out.append(Waiting(kind, obj.title, obj.area, url, side, expired=obj.end < today, end=obj.end))
-    from trygg.reports.models import StatutoryDocument
-
-    for doc in StatutoryDocument.objects.filter(scope, adopted_at__isnull=True).select_related("area"):
-        for side in sorted(sides & set(doc.required_sides)):
-            if getattr(doc, f"{side}_approved_at") is None:
-                out.append(Waiting("statutory", str(doc), doc.area, doc.get_absolute_url(), side))
     return out

@@ -14,7 +14,7 @@ def placement_share(area, start, end, theme=None) -> dict:
     """Counts for the block (two or three queries): police events in ``area`` placed by text, by
     level; events of its municipality known only at municipality level; events the text moved
     to another municipality (municipality pages)."""
-    from trygg.picture.queries import counted, incidents_in
+    from trygg.numbers.queries import counted, incidents_in
 
     rows = (incidents_in(area, start, end, theme=theme, sources=["police"]).order_by()
             .values_list("placement", "place_level").annotate(n=Count("id")))

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.picture.figures import SOURCE_LABELS
+from trygg.numbers.figures import SOURCE_LABELS
 from trygg.picture.problem_links import raise_problem_url
 
 register = template.Library()

@@ -1,7 +1,7 @@
 """Brå rows: readable crime-type names, and the total is "all crimes" (its parts are not added on top)."""
 
 from trygg.incidents.models import CrimeStatistic
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.testing.personas import BaseTestCase
 
 from .world import PERIOD

@@ -7,7 +7,7 @@ import json
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.testing.personas import BaseTestCase
 
 from .world import PERIOD, busy_world

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from trygg.picture import exports, figures
+from trygg.numbers import figures
+from trygg.picture import exports
 from trygg.testing.personas import BaseTestCase
 
 from .test_rankings import spread

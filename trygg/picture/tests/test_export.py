@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.picture.models import ExportLog
 from trygg.testing.personas import BaseTestCase
 

@@ -5,7 +5,8 @@ import datetime as dt
 import numpy as np
 
 from trygg.analysis import change, periods, rates
-from trygg.picture import figures, maplayers
+from trygg.numbers import figures
+from trygg.picture import maplayers
 from trygg.testing.personas import BaseTestCase
 
 from .world import BEFORE, PERIOD, busy_world

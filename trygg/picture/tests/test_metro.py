@@ -34,7 +34,7 @@ class MetroTestCase(BaseTestCase):
 class OnePopulationYearTestCase(BaseTestCase):
     def test_every_municipality_is_divided_by_the_same_years_population(self):
         from trygg.areas.models import Population
-        from trygg.picture import figures
+        from trygg.numbers import figures
 
         # Stockholm already has 2026, the others not yet: all three use 2025
         Population.objects.create(area=self.stockholm, year=2026, count=2_000_000, source="test")

@@ -2,7 +2,7 @@
 all 290 (that is the metropolitan comparison page's job)."""
 
 from trygg.areas.models import Area, Level, Population
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.testing.personas import BaseTestCase
 
 from .world import PERIOD, make

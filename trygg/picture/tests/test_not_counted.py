@@ -1,16 +1,16 @@
 """Police summaries ("Sammanfattning …") and update notices ("Uppdatering") are not incidents:
 adding them changes no number anywhere — picture, trend, siblings, map layers, the metropolitan
 comparison, the API, the annual report and the work follow-up all count through
-``trygg.picture.queries.counted``."""
+``trygg.numbers.queries.counted``."""
 
 import datetime as dt
 import json
 from types import SimpleNamespace
 
 from trygg.incidents.categories import NOT_COUNTED, THEMES, categories_of
-from trygg.picture import figures, maplayers, queries
+from trygg.numbers import figures, followup, queries
+from trygg.picture import maplayers
 from trygg.testing.personas import BaseTestCase
-from trygg.work import followup
 
 from .world import BEFORE, PERIOD, busy_world, make
 

@@ -1,6 +1,6 @@
 """The partners' situation picture page /lagesbild/<code>/."""
 
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.testing.personas import BaseTestCase
 
 from .world import PERIOD, busy_world

@@ -3,8 +3,8 @@ that the prefill (snapshot, indicator, theme, area) lands in the work app's prob
 
 from urllib.parse import parse_qs, urlparse
 
+from trygg.numbers.params import parse_choice
 from trygg.picture.models import Snapshot
-from trygg.picture.params import parse_choice
 from trygg.picture.snapshots import freeze
 from trygg.testing.personas import BaseTestCase
 

@@ -18,7 +18,7 @@ from trygg.areas.models import Area, Level, Population
 from trygg.incidents.bra import import_bra_csv
 from trygg.incidents.categories import theme_of
 from trygg.incidents.models import CrimeStatistic, Incident
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.testing.personas import BaseTestCase
 
 START, END = dt.date(2025, 8, 23), dt.date(2026, 8, 22)  # the demo's last twelve months

@@ -1,6 +1,6 @@
 """Collect the annual analysis ("årsanalys") for a year and a theme.
 
-Every figure comes from the situation picture's code (trygg.picture.figures / queries) and the
+Every figure comes from the situation picture's code (trygg.numbers.figures / queries) and the
 analysis core (trygg.analysis); survey numbers from trygg.surveys.results / collaboration. Nothing
 is counted or tested a second way here: this module only chooses areas, periods and layout.
 """
@@ -23,7 +23,8 @@ from trygg.areas.models import Area, Level
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.incidents.templatetags.placement_tags import placement_share
-from trygg.picture import figures, maplayers, queries
+from trygg.numbers import figures, queries
+from trygg.picture import maplayers
 from trygg.surveys import collaboration, smallgroups
 from trygg.surveys.models import CollaborationRound
 from trygg.surveys.results import area_series

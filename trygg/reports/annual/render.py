@@ -26,7 +26,7 @@ def xlsx(report: AnnualReport) -> bytes:
     formats, column widths) and a sheet "Om uttaget" with the sources, their currency and the method."""
     from openpyxl import Workbook
 
-    from trygg.web.spreadsheet import about_sheet, infer_kinds, safe_text, write_table
+    from trygg.spreadsheet import about_sheet, infer_kinds, safe_text, write_table
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -1,8 +1,8 @@
 """The follow-up part of the report: goals and their follow-up, actions done, citizen-promise
 lines met and the Brå checklist – read from trygg.work with the work app's own follow-up code
-(``followup.goal_status``, ``promises.line_progress``, ``checklist.checklist``), evaluated as of the
-end of the report year (or today, for a running year). Returns None when the work app is not
-available, and the report then says "not available yet" instead of showing invented numbers."""
+(``trygg.numbers.followup.goal_statuses``, ``promises.line_progress``, ``checklist.checklist``),
+evaluated as of the end of the report year (or today, for a running year). The reports app sits
+above the work app (``tests/test_import_graph.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from trygg.numbers.followup import goal_statuses
+from trygg.work.checklist import checklist
+from trygg.work.models import Action, Goal, PromiseLine
+from trygg.work.promises import line_progress
+from trygg.work.scope import within
 
 
 def _as_of(year: int) -> dt.date:
@@ -20,17 +26,9 @@ def _pct(x):
     return "–" if x is None else f"{x:+.0f} %"
 
 
-def work_section(area, year: int, theme: str | None = None) -> dict | None:
+def work_section(area, year: int, theme: str | None = None) -> dict:
     """``{"blocks": [{"title", "items"}], "counts": {...}}`` for ``area`` (and areas below it);
     with ``theme`` only the actions aimed at causes of problems of that theme."""
-    try:
-        from trygg.work.checklist import checklist
-        from trygg.work.followup import goal_status
-        from trygg.work.models import Action, Goal, PromiseLine
-        from trygg.work.promises import line_progress
-        from trygg.work.scope import within
-    except ImportError:
-        return None
     as_of = _as_of(year)
     start = dt.date(year, 1, 1)
     actions = within(Action.objects.exclude(status=Action.Status.CANCELLED), area).filter(start__lte=as_of)
@@ -48,8 +46,7 @@ def work_section(area, year: int, theme: str | None = None) -> dict | None:
     goals = list(within(Goal.objects.select_related("problem"), area, field="problem__area")
                  .filter(baseline_end__lte=as_of).order_by("target_date"))
     goal_items, reached = [], 0
-    for g in goals:
-        s = goal_status(g, today=as_of)
+    for g, s in zip(goals, goal_statuses(goals, today=as_of), strict=True):
         reached += bool(s.reached)
         state = {True: _("reached"), False: _("not reached"), None: _("too early")}[s.reached]
         item = _("%(goal)s: target %(target)s, baseline %(base)d → now %(cur)s (%(chg)s), %(state)s") % {

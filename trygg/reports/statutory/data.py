@@ -11,7 +11,7 @@ The structure follows the law and Brå's guidance ("Lägesbild och åtgärdsplan
   function (agreements, meetings).
 
 Every figure comes from the code the situation picture and the work cycle use
-(``trygg.picture.figures``, ``trygg.work.followup``, ``trygg.surveys.results``); nothing is counted
+(``trygg.numbers.figures``, ``trygg.numbers.followup``, ``trygg.surveys.results``); nothing is counted
 a second way here. The document is a list of sections of blocks, so the PDF and the DOCX carry the
 same content.
 """
@@ -32,7 +32,7 @@ from trygg.areas.models import Area
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, category_label, theme_label
 from trygg.incidents.models import Incident
-from trygg.picture import figures, queries
+from trygg.numbers import figures, queries
 from trygg.reports.annual import maps
 from trygg.reports.annual.data import _hotspots, _trend_row
 from trygg.reports.annual.tables import Table
@@ -401,9 +401,9 @@ def _indicator_label(goal) -> str:
 
 
 def _atgardsplan(rep: StatutoryReport, texts: dict) -> None:
+    from trygg.numbers.followup import goal_status
     from trygg.reports.models import StatutoryDocument
     from trygg.work.checklist import path_q
-    from trygg.work.followup import goal_status
     from trygg.work.models import Action, Agreement, Goal, Meeting, Promise
     from trygg.work.promises import line_progress
     from trygg.work.scope import within

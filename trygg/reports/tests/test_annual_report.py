@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from trygg.picture import figures
+from trygg.numbers import figures
 from trygg.reports.annual import render
 from trygg.reports.annual.data import collect, year_bounds
 from trygg.testing.personas import BaseTestCase

@@ -6,10 +6,10 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from trygg.numbers.followup import goal_status
 from trygg.reports.annual.work import work_section
 from trygg.reports.synthetic import seed_incidents
 from trygg.testing.personas import BaseTestCase
-from trygg.work.followup import goal_status
 from trygg.work.models import Action, Cause, Goal, Problem, ProgressReport, Promise, PromiseLine
 
 

@@ -7,7 +7,7 @@ import io
 from django.test import SimpleTestCase
 from openpyxl import Workbook, load_workbook
 
-from trygg.web.spreadsheet import about_sheet, infer_kinds, safe_text, write_table
+from trygg.spreadsheet import about_sheet, infer_kinds, safe_text, write_table
 
 NASTY = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "vanlig text"]
 

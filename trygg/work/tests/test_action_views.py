@@ -1,8 +1,8 @@
 import datetime as dt
 
+from trygg.numbers.followup import action_effect, goal_status
 from trygg.picture.tests.world import make
 from trygg.testing.personas import BaseTestCase
-from trygg.work.followup import action_effect, goal_status
 from trygg.work.models import Action
 
 from .world import make_cycle

@@ -97,8 +97,9 @@ class AgreementTestCase(BaseTestCase):
                                   decisions="Prioritera narkotika\n- EST i alla områden")
         self.login("alice")
         r = self.client.get("/arbete/1/overenskommelse/ny/")
-        self.assertEqual(r.context["decisions"], ["Prioritera narkotika", "EST i alla områden"])
+        self.assertEqual(r.context["decisions"], ["Prioritera narkotika", "EST i alla områden"])  # the tag's context
         self.assertContains(r, 'data-testid="conference-decisions"')
+        self.assertContains(r, "<li>Prioritera narkotika</li>", html=False)
         r = self.client.post("/arbete/1/overenskommelse/ny/", self._data("", title="", start=""))  # rejected
         self.assertContains(r, "EST i alla områden")
         r = self.client.post("/arbete/1/overenskommelse/ny/", self._data("", title="", start=f"{year + 5}-01-01"))

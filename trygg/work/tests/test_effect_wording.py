@@ -1,6 +1,6 @@
 """Effect statements never claim more than the numbers: "worked", "more", "fewer" only when the
 test says so; otherwise "no change that can be told from chance" with the CI – in Swedish by
-default, English when chosen; one wording function (``trygg.picture.wording``) everywhere."""
+default, English when chosen; one wording function (``trygg.numbers.wording``) everywhere."""
 
 import datetime as dt
 
@@ -8,10 +8,10 @@ from django.test import SimpleTestCase
 from django.utils import translation
 
 from trygg.analysis import evaluation
-from trygg.picture import wording
+from trygg.numbers import wording
+from trygg.numbers.followup import action_effect
 from trygg.picture.tests.world import make
 from trygg.testing.personas import BaseTestCase
-from trygg.work.followup import action_effect
 from trygg.work.models import Meeting
 
 from .world import make_cycle

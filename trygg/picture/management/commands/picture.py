@@ -6,8 +6,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.areas.models import Area
-from trygg.picture import exports, figures
-from trygg.picture.params import BadChoice, parse_choice
+from trygg.numbers import figures
+from trygg.numbers.params import BadChoice, parse_choice
+from trygg.picture import exports
 
 
 class Command(BaseCommand):

@@ -4,6 +4,7 @@ back small numpy arrays or dicts keyed by code; nothing here loops over incident
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Count, Max, Min, Q, Sum
@@ -38,6 +39,63 @@ def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=Non
     if sources:
         qs = qs.filter(source__in=list(sources))
     return qs
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """One :func:`incidents_in` count: area, inclusive dates, optional theme, category, sources."""
+
+    area: object
+    start: dt.date
+    end: dt.date
+    theme: str | None = None
+    category: str | None = None
+    sources: tuple[str, ...] | None = None
+
+
+# Filtered COUNTs per statement: far below SQLite's and PostgreSQL's limits on result columns.
+COUNTS_PER_QUERY = 400
+
+
+def count_many(specs) -> list[int]:
+    """The counts of many :class:`CountSpec` at once, in the order given: one query with a filtered
+    COUNT per spec (per :data:`COUNTS_PER_QUERY` specs), whatever the number of areas and periods.
+    The same rows as :func:`incidents_in` count."""
+    specs = list(specs)
+    out: list[int] = []
+    for i in range(0, len(specs), COUNTS_PER_QUERY):
+        chunk = specs[i:i + COUNTS_PER_QUERY]
+        qs = counted(min(s.start for s in chunk), max(s.end for s in chunk))
+        conds = []
+        for s in chunk:
+            q = qs.within_q(s.area) & Q(date__gte=s.start, date__lte=s.end)
+            if s.theme:
+                q &= Q(theme=s.theme)
+            if s.category:
+                q &= Q(category=s.category)
+            if s.sources:
+                q &= Q(source__in=list(s.sources))
+            conds.append(q)
+        where = conds[0]
+        for q in conds[1:]:
+            where |= q
+        row = qs.filter(where).aggregate(**{f"c{j}": Count("id", filter=q) for j, q in enumerate(conds)})
+        out.extend(row[f"c{j}"] for j in range(len(chunk)))
+    return out
+
+
+def sources_within_many(areas) -> dict[int, set[str]]:
+    """``{area pk: the incident sources with any data in it}`` (:func:`sources_within`) for many
+    areas in one query."""
+    from trygg.incidents.models import Source
+
+    areas = list({a.pk: a for a in areas}.values())
+    if not areas:
+        return {}
+    qs = counted()
+    ann = {f"a{a.pk}_{s}": Count("id", filter=qs.within_q(a) & Q(source=s)) for a in areas for s in Source.values}
+    row = qs.aggregate(**ann)
+    return {a.pk: {s for s in Source.values if row[f"a{a.pk}_{s}"]} for a in areas}
 
 
 def counted_police_in(municipality_ids, start: dt.date, end: dt.date):

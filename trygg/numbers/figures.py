@@ -192,8 +192,9 @@ def source_currency(today: dt.date | None = None) -> list[dict]:
     up_to, last_day, days_since, stale}]`` for the sources with data – the "data up to" line of
     every page, export, CLI output and report."""
     out = []
+    ends = coverage.daily_ends()
     for source in CURRENCY_SOURCES:
-        c = coverage.currency(source, today)
+        c = coverage.currency(source, today, ends)
         if c.up_to is not None:
             out.append({**c.as_dict(), "label": str(SOURCE_LABELS[source])})
     return out
