@@ -70,8 +70,8 @@ class IndicatorSeries:
 
     @property
     def statement(self):
-        """The change in words (``trygg.picture.wording``: better/worse only after FDR)."""
-        from trygg.picture.wording import describe_survey_change
+        """The change in words (``trygg.numbers.wording``: better/worse only after FDR)."""
+        from trygg.numbers.wording import describe_survey_change
 
         return describe_survey_change(self.change, self.indicator.higher_is_worse,
                                       share=self.indicator.kind == "share")
