@@ -7,6 +7,7 @@ from shapely.geometry import shape
 
 from trygg.analysis.spatial import assign_points_to_polygons
 from trygg.areas.models import Area, Level
+from trygg.areas.subtree import within_area
 
 
 def locate_points(lons, lats, municipality_code=None) -> list[Area | None]:
@@ -19,7 +20,7 @@ def locate_points(lons, lats, municipality_code=None) -> list[Area | None]:
     x, y = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
     todo = np.arange(len(out))
     for level in (Level.BASOMRADE, Level.PRIMAROMRADE, Level.MELLANOMRADE, Level.STADSOMRADE):
-        areas = [a for a in Area.objects.filter(path__startswith=municipality.path, level=level) if a.geometry]
+        areas = [a for a in within_area(Area.objects.filter(level=level), municipality) if a.geometry]
         if not areas or not todo.size:
             continue
         idx = assign_points_to_polygons(x[todo], y[todo], [shape(a.geometry) for a in areas])

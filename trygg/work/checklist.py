@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from trygg.areas.subtree import subtree_q
 from trygg.picture import figures
 from trygg.picture.models import Snapshot
 
@@ -46,7 +47,7 @@ def checklist(area, today: dt.date | None = None) -> list[Criterion]:
 
     police = figures.incident_counts(area, year_ago, today, sources=("police",))
     est = figures.incident_counts(area, year_ago, today, sources=("est",))
-    snaps = Snapshot.objects.filter(area__path__startswith=area.path, created_at__date__gte=year_ago).count()
+    snaps = within(Snapshot.objects.filter(created_at__date__gte=year_ago), area).count()
     out["pictures_merged"] = (police > 0 and est > 0 and snaps > 0,
                               _("%(p)d police events, %(e)d EST reports, %(s)d joint snapshots in 12 months")
                               % {"p": police, "e": est, "s": snaps})
@@ -94,4 +95,4 @@ def path_q(area):
     from django.db.models import Q
 
     above = [c for c in area.path.strip("/").split("/") if c]
-    return Q(area__path__startswith=area.path) | Q(area__code__in=above)
+    return subtree_q(area.path, "area__path") | Q(area__code__in=above)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from trygg.accounts.access import can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
+from trygg.areas.subtree import subtree_q
 
 from . import models as m
 
@@ -51,7 +52,7 @@ def waiting_for(user, today: dt.date | None = None) -> list[Waiting]:
     if areas is not None:
         scope = Q(pk__in=[])
         for a in areas:
-            scope |= Q(area__path__startswith=a.path)
+            scope |= subtree_q(a.path, "area__path")
     out = []
     specs = [("agreement", m.Agreement, "work:agreement"), ("plan", m.ActionPlan, "work:cycle"),
              ("promise", m.Promise, "work:promise")]
