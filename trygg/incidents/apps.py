@@ -6,3 +6,8 @@ class IncidentsConfig(AppConfig):
     name = "trygg.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self):
+        from .dataversion import connect_signals
+
+        connect_signals()

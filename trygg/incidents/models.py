@@ -189,3 +189,19 @@ class PlaceName(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DataVersion(models.Model):
+    """One row: a number that goes up whenever data the figures are computed from changes (every
+    import, edit of incidents, re-placement, change of areas, population or Brå statistics), so
+    computed figures can be cached until then (``trygg.incidents.dataversion``)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.number)

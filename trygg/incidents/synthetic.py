@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import numpy as np
 from django.utils import timezone
 
+from . import dataversion
 from .est import placed_incident
 from .models import Incident, Placement, Source
 from .placement import locate_points
@@ -82,4 +83,5 @@ def load_synthetic(end_date, n=3000, seed=7, organisation=None) -> int:
             area=area, placement=Placement.POINT, lon=r["lon"], lat=r["lat"], place_text=r["spot"],
             body="Syntetisk demorapport.", organisation=organisation, synthetic=True))
     Incident.objects.bulk_create(objs, batch_size=2000)
+    dataversion.bump()  # bulk_create sends no signals
     return len(objs)
