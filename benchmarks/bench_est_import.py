@@ -64,8 +64,8 @@ def write_file(path: Path, n: int, seed: int = 13) -> dict:
     n_points = int(n * 0.9)
     xs, ys = [], []
     while sum(len(x) for x in xs) < n_points:  # uniform points in the city's box, kept where inside an area
-        x = rng.uniform(lo[0], hi[0], n_points)
-        y = rng.uniform(lo[1], hi[1], n_points)
+        x = np.round(rng.uniform(lo[0], hi[0], n_points), 6)  # as written to the file
+        y = np.round(rng.uniform(lo[1], hi[1], n_points), 6)
         inside = assign_points_to_polygons(x, y, polygons) >= 0
         xs.append(x[inside])
         ys.append(y[inside])
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
 
     sqlite = connection.Database.sqlite_version if connection.vendor == "sqlite" else ""
     print(f"### EST CSV import, {info['rows']:,} rows\n")
-    print(f"{dt.datetime.now():%Y-%m-%d %H:%M} · host {platform.node()} · {platform.machine()} · {os.cpu_count()} CPUs · "
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · host {platform.node()} · {platform.machine()} · {os.cpu_count()} CPUs · "
           f"Python {platform.python_version()} · {connection.vendor} {sqlite} · setup {setup_s:.0f} s\n")
     print(f"File: **synthetic**, {info['bytes'] / 1e6:.1f} MB; {info['points']:,} points in Göteborg's basområden, "
           f"{info['by_code']:,} by area code, {info['repeated']:,} repeated rows.\n")

@@ -27,6 +27,7 @@ from .importing import (
     screen_text,
     write_phase,
 )
+from .loader import insert_rows
 from .models import Incident, Placement, Source
 from .placement import MunicipalityIndex, PointLocator
 
@@ -48,15 +49,20 @@ def _parse_time(value, where):
     raise ImportFileError(f"{where}, field 'occurred_at': not a date and time (YYYY-MM-DD HH:MM): {value!r}")
 
 
+def derived_fields(category, occurred_at, area, municipalities: MunicipalityIndex | None = None) -> dict:
+    """What an EST report's theme, date, area path and municipality are, from its category, time
+    and area (``municipalities``: an index shared by many reports, else one is read for this one)."""
+    out = {"source": Source.EST, "theme": theme_of(category), "date": timezone.localtime(occurred_at).date()}
+    if area is not None:
+        out["area_path"] = area.path
+        out["municipality_id"] = (municipalities or MunicipalityIndex()).of(area.path)
+    return out
+
+
 def placed_incident(municipalities: MunicipalityIndex | None = None, **fields) -> Incident:
-    """An EST Incident with area_path, theme and municipality filled in from its area
-    (``municipalities``: an index shared by many incidents, else one is read for this one)."""
-    inc = Incident(source=Source.EST, theme=theme_of(fields["category"]), **fields)
-    inc.date = timezone.localtime(inc.occurred_at).date()
-    if inc.area is not None:
-        inc.area_path = inc.area.path
-        inc.municipality_id = (municipalities or MunicipalityIndex()).of(inc.area.path)
-    return inc
+    """An EST Incident with area_path, theme and municipality filled in from its area."""
+    return Incident(**fields, **derived_fields(fields["category"], fields["occurred_at"], fields.get("area"),
+                                               municipalities))
 
 
 class _Places:
@@ -145,7 +151,8 @@ def _stored_keys(keys) -> set[str]:
 def import_est_csv(path, user=None, personal_data=None, organisation=None):
     """Import an EST CSV file. The rows are read, checked, placed and screened a batch at a time
     (no query per row, areas in bulk); only what is stored is kept, as plain tuples, until the one
-    write transaction inserts it batch by batch. Any bad row: nothing is stored."""
+    write transaction inserts it with one prepared statement (``loader.insert_rows``). Any bad
+    row: nothing is stored."""
     path = Path(path)
     try:
         fieldnames, rows = iter_csv(path, REQUIRED + ["description"])
@@ -188,12 +195,13 @@ def import_est_csv(path, user=None, personal_data=None, organisation=None):
         except TextFileError as exc:
             raise ImportFileError(str(exc))
         with write_phase(run):
-            for chunk in _batches(keep, BATCH_SIZE):
-                Incident.objects.bulk_create([placed_incident(
-                    municipalities, source_id=key, occurred_at=occurred, event_type="EST", category=category,
-                    area=area, placement=Placement.POINT if lon is not None else Placement.AREA, lon=lon, lat=lat,
-                    place_text=place, body=body, organisation=org, import_run=run, created_by=user,
-                ) for key, occurred, category, area, lon, lat, place, body, org in chunk], batch_size=BATCH_SIZE)
+            insert_rows(Incident, ({
+                "source_id": key, "occurred_at": occurred, "event_type": "EST", "category": category,
+                "area_id": area.pk, "placement": Placement.POINT if lon is not None else Placement.AREA,
+                "lon": lon, "lat": lat, "place_text": place, "body": body, "organisation_id": org.pk if org else None,
+                "import_run_id": run.pk, "created_by_id": user.pk if user else None,
+                **derived_fields(category, occurred, area, municipalities),
+            } for key, occurred, category, area, lon, lat, place, body, org in keep), batch_size=BATCH_SIZE)
             run.new = len(keep)
             run.placed_in_district = len(keep)
             if rejected:
