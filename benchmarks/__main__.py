@@ -226,6 +226,12 @@ FOOTER = [
     "results in [README-picture.md](README-picture.md);",
     "- annual analysis (target < 30 s for the demo city): `benchmarks/bench_annual_report.py`, "
     "results in [README-report.md](README-report.md).",
+    "- calibration of the change flags on the real data (issue 16): `benchmarks/bench_calibration.py`, "
+    "results in [README-calibration.md](README-calibration.md).",
+    "- placing police events from their text (speed on the national feed, precision and coverage on labelled "
+    "real events): `benchmarks/bench_placement.py`, results in [README-placement.md](README-placement.md).",
+    "- EST CSV import (issue 13; target < 15 s and < 500 MB for 100k rows): `benchmarks/bench_est_import.py`, "
+    "results in [README-import.md](README-import.md).",
 ]
 
 
