@@ -17,5 +17,8 @@ def pytest_configure(config):
     # tests/test_language.py checks that Swedish is the default for a browser that asks for nothing.
     settings.LANGUAGE_CODE = "en"
     # Hashed static names need `collectstatic` first (trygg serve runs it); tests use plain names.
+    # Figures are cached by data version, and every test rolls the version back: tests that check
+    # the cache switch it on (trygg/picture/tests/test_figure_cache.py).
+    settings.CACHES = {**settings.CACHES, "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

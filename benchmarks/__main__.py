@@ -228,8 +228,10 @@ FOOTER = [
     "results in [README-report.md](README-report.md);",
     "- calibration of the change flags on the real data (issue 16): `benchmarks/bench_calibration.py`, "
     "results in [README-calibration.md](README-calibration.md);",
-    "- placing police events from their text: `benchmarks/bench_placement.py`, results in "
-    "[README-placement.md](README-placement.md);",
+    "- placing police events from their text (speed on the national feed, precision and coverage on labelled "
+    "real events): `benchmarks/bench_placement.py`, results in [README-placement.md](README-placement.md);",
+    "- EST CSV import (issue 13; target < 15 s and < 500 MB for 100k rows): `benchmarks/bench_est_import.py`, "
+    "results in [README-import.md](README-import.md);",
     "- load on `trygg serve` (issue 14: 50 concurrent clients × 60 s on the public and picture pages, gunicorn "
     "on SQLite and PostgreSQL vs the development server): `benchmarks/bench_load.py`, results in "
     "[README-load.md](README-load.md).",

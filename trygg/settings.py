@@ -123,6 +123,27 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _cache(url: str) -> dict:
+    """A cache from ``TRYGG_FIGURE_CACHE``: ``locmem://`` (default, one per process), ``file:///path``,
+    ``db://table`` (after ``trygg manage createcachetable``), ``redis://host:6379/0`` or ``dummy://``."""
+    scheme, _sep, rest = url.partition("://")
+    backends = {"locmem": "locmem.LocMemCache", "file": "filebased.FileBasedCache", "db": "db.DatabaseCache",
+                "redis": "redis.RedisCache", "rediss": "redis.RedisCache", "dummy": "dummy.DummyCache"}
+    if scheme not in backends:
+        raise ValueError(f"TRYGG_FIGURE_CACHE: use one of {', '.join(s + '://' for s in backends)}, not {url!r}")
+    location = url if scheme.startswith("redis") else rest or "trygg-figures"
+    return {"BACKEND": f"django.core.cache.backends.{backends[scheme]}", "LOCATION": location,
+            "TIMEOUT": int(os.environ.get("TRYGG_FIGURE_CACHE_SECONDS", str(24 * 3600)))}
+
+
+# "figures": computed figures of the public and picture pages and the annual report, kept until the
+# data version changes (trygg.picture.figure_cache); shared by all processes when file/db/redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": _cache(os.environ.get("TRYGG_FIGURE_CACHE", "locmem://")),
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

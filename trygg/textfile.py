@@ -62,10 +62,18 @@ def read_text(path) -> str:
 
 def read_csv(path, required=()) -> tuple[list[str], list[tuple[int, dict]]]:
     """(column names, [(line number, row)]) of a CSV file, every field checked against the cap."""
+    fields, rows = iter_csv(path, required)
+    return fields, list(rows)
+
+
+def iter_csv(path, required=()):
+    """Like :func:`read_csv`, but the rows come one at a time (an iterator of ``(line number,
+    row)``, each checked as it is read), so an import can work through a large file in batches."""
     path = Path(path)
     text = read_text(path)
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    del text  # the StringIO holds its own copy
     try:
         fields = list(reader.fieldnames or [])
     except csv.Error as exc:
@@ -73,14 +81,17 @@ def read_csv(path, required=()) -> tuple[list[str], list[tuple[int, dict]]]:
     missing = [c for c in required if c not in fields]
     if missing:
         raise TextFileError(f"{path.name}: missing column(s): {', '.join(missing)}")
+    return fields, _checked_rows(path, reader, fields)
+
+
+def _checked_rows(path, reader, fields):
     cap = max_field_length()
-    rows = []
     line = reader.line_num
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise TextFileError(f"{path.name} line {line + 1}: not valid CSV ({exc}; a field may be "
                                 f"longer than {CSV_FIELD_LIMIT:,} characters)")
@@ -91,5 +102,4 @@ def read_csv(path, required=()) -> tuple[list[str], list[tuple[int, dict]]]:
             if value is not None and len(value) > cap:
                 raise TextFileError(f"{path.name} line {line}, field '{key}': {len(value):,} characters, more "
                                     f"than the {cap:,} allowed")
-        rows.append((line, row))
-    return fields, rows
+        yield line, row

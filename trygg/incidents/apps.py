@@ -13,3 +13,7 @@ class IncidentsConfig(AppConfig):
         from .area_paths import follow_area_move
 
         area_moved.connect(follow_area_move, dispatch_uid="incidents-follow-area-move")
+
+        from .dataversion import connect_signals
+
+        connect_signals()

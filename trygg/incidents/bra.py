@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.models import Area, Level
+from trygg.areas.subtree import within_area
 from trygg.textfile import TextFileError, read_csv
 
 from .importing import ImportFileError, import_run, write_phase
@@ -39,7 +40,7 @@ def _area_for(name: str, home: Area | None) -> Area | None:
         return Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name[: -len(" kommun")]).first()
     qs = Area.objects.filter(name__iexact=name, level=Level.STADSOMRADE)
     if home is not None:
-        qs = qs.filter(path__startswith=home.path)
+        qs = within_area(qs, home)
     return qs.first() or Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name).first()
 
 

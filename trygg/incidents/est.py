@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from trygg.accounts.models import Organisation
 from trygg.areas.models import Area
-from trygg.textfile import TextFileError, read_csv
+from trygg.textfile import TextFileError, iter_csv
 
 from .categories import EST_CATEGORIES, theme_of
 from .importing import (
@@ -27,8 +27,9 @@ from .importing import (
     screen_text,
     write_phase,
 )
+from .loader import insert_rows
 from .models import Incident, Placement, Source
-from .placement import locate_points
+from .placement import MunicipalityIndex, PointLocator
 
 COLUMNS = ["occurred_at", "category", "lon", "lat", "area_code", "place", "description", "organisation"]
 REQUIRED = ["occurred_at", "category"]
@@ -48,92 +49,161 @@ def _parse_time(value, where):
     raise ImportFileError(f"{where}, field 'occurred_at': not a date and time (YYYY-MM-DD HH:MM): {value!r}")
 
 
-def placed_incident(**fields) -> Incident:
+def derived_fields(category, occurred_at, area, municipalities: MunicipalityIndex | None = None) -> dict:
+    """What an EST report's theme, date, area path and municipality are, from its category, time
+    and area (``municipalities``: an index shared by many reports, else one is read for this one)."""
+    out = {"source": Source.EST, "theme": theme_of(category), "date": timezone.localtime(occurred_at).date()}
+    if area is not None:
+        out["area_path"] = area.path
+        out["municipality_id"] = (municipalities or MunicipalityIndex()).of(area.path)
+    return out
+
+
+def placed_incident(municipalities: MunicipalityIndex | None = None, **fields) -> Incident:
     """An EST Incident with area_path, theme and municipality filled in from its area."""
-    inc = Incident(source=Source.EST, theme=theme_of(fields["category"]), **fields)
-    inc.date = timezone.localtime(inc.occurred_at).date()
-    if inc.area is not None:
-        inc.area_path = inc.area.path
-        codes = [c for c in inc.area.path.strip("/").split("/")]
-        inc.municipality = Area.objects.filter(code__in=codes, level="municipality").first()
-    return inc
+    return Incident(**fields, **derived_fields(fields["category"], fields["occurred_at"], fields.get("area"),
+                                               municipalities))
+
+
+class _Places:
+    """Where the file's reports are, resolved a batch at a time without a query per row: points by
+    point-in-polygon over polygons prepared once (``PointLocator``), area codes by one query per
+    batch for the codes not seen before."""
+
+    def __init__(self):
+        self.locate = PointLocator()
+        self.by_code: dict[str, Area | None] = {}
+
+    def areas(self, codes) -> dict[str, Area | None]:
+        new = {c for c in codes if c not in self.by_code}
+        if new:
+            found = {a.code: a for a in Area.objects.filter(code__in=new).defer("geometry")}
+            self.by_code.update({c: found.get(c) for c in new})
+        return self.by_code
+
+
+def _parse(line, row, path, orgs, organisation) -> dict:
+    """One row checked: an :class:`ImportFileError` names the line and the field."""
+    where = f"{path.name} line {line}"
+    for c in REQUIRED:
+        if not (row.get(c) or "").strip():
+            raise ImportFileError(f"{where}, field '{c}': missing")
+    category = row["category"].strip()
+    if category not in EST_CATEGORIES:
+        raise ImportFileError(f"{where}, field 'category': {category!r} is not one of {', '.join(EST_CATEGORIES)}")
+    occurred = _parse_time(row["occurred_at"], where)
+    lon = lat = None
+    code = ""
+    if (row.get("lon") or "").strip() or (row.get("lat") or "").strip():
+        try:
+            lon, lat = float(row["lon"]), float(row["lat"])
+        except (TypeError, ValueError):
+            raise ImportFileError(f"{where}, field 'lon'/'lat': not numbers: {row.get('lon')!r}, {row.get('lat')!r}")
+    elif (row.get("area_code") or "").strip():
+        code = row["area_code"].strip()
+    else:
+        raise ImportFileError(f"{where}, field 'lon'/'lat' or 'area_code': the report has no place")
+    org = organisation
+    if (row.get("organisation") or "").strip():
+        org = orgs.get(row["organisation"].strip().casefold())
+        if org is None:
+            raise ImportFileError(f"{where}, field 'organisation': unknown organisation {row['organisation']!r}")
+    return dict(where=where, row=row, category=category, occurred=occurred, lon=lon, lat=lat, code=code, area=None,
+                org=org)
+
+
+def _place(batch: list[dict], places: _Places) -> None:
+    """Fill in each parsed row's area (the whole batch at once)."""
+    by_code = places.areas({p["code"] for p in batch if p["code"]})
+    points = [p for p in batch if p["lon"] is not None]
+    for p, area in zip(points, places.locate([p["lon"] for p in points], [p["lat"] for p in points]), strict=True):
+        if area is None:
+            raise ImportFileError(f"{p['where']}, field 'lon'/'lat': ({p['lon']}, {p['lat']}) is outside the "
+                                  "municipality's areas")
+        p["area"] = area
+    for p in batch:
+        if p["code"]:
+            p["area"] = by_code[p["code"]]
+            if p["area"] is None:
+                raise ImportFileError(f"{p['where']}, field 'area_code': unknown area {p['code']!r}")
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _stored_keys(keys) -> set[str]:
+    """The content keys of ``keys`` already imported (queried in chunks)."""
+    keys, out = list(keys), set()
+    for i in range(0, len(keys), 500):
+        out.update(Incident.objects.filter(source=Source.EST, source_id__in=keys[i:i + 500])
+                   .values_list("source_id", flat=True))
+    return out
 
 
 def import_est_csv(path, user=None, personal_data=None, organisation=None):
+    """Import an EST CSV file. The rows are read, checked, placed and screened a batch at a time
+    (no query per row, areas in bulk); only what is stored is kept, as plain tuples, until the one
+    write transaction inserts it with one prepared statement (``loader.insert_rows``). Any bad
+    row: nothing is stored."""
     path = Path(path)
     try:
-        fieldnames, rows = read_csv(path, REQUIRED + ["description"])
+        fieldnames, rows = iter_csv(path, REQUIRED + ["description"])
     except TextFileError as exc:
         raise ImportFileError(str(exc))
     if not ({"lon", "lat"} <= set(fieldnames) or "area_code" in fieldnames):
         raise ImportFileError(f"{path.name}: needs columns lon and lat, or area_code")
     policy = personal_data_policy("est", personal_data)
     orgs = {o.name.casefold(): o for o in Organisation.objects.all()}
-    parsed, points = [], []
-    for line, row in rows:
-        where = f"{path.name} line {line}"
-        for c in REQUIRED:
-            if not (row.get(c) or "").strip():
-                raise ImportFileError(f"{where}, field '{c}': missing")
-        category = row["category"].strip()
-        if category not in EST_CATEGORIES:
-            raise ImportFileError(f"{where}, field 'category': {category!r} is not one of {', '.join(EST_CATEGORIES)}")
-        occurred = _parse_time(row["occurred_at"], where)
-        lon, lat, area = None, None, None
-        if (row.get("lon") or "").strip() or (row.get("lat") or "").strip():
-            try:
-                lon, lat = float(row["lon"]), float(row["lat"])
-            except (TypeError, ValueError):
-                raise ImportFileError(f"{where}, field 'lon'/'lat': not numbers: {row.get('lon')!r}, {row.get('lat')!r}")
-            points.append(len(parsed))
-        elif (row.get("area_code") or "").strip():
-            area = Area.objects.filter(code=row["area_code"].strip()).first()
-            if area is None:
-                raise ImportFileError(f"{where}, field 'area_code': unknown area {row['area_code']!r}")
-        else:
-            raise ImportFileError(f"{where}, field 'lon'/'lat' or 'area_code': the report has no place")
-        org = organisation
-        if (row.get("organisation") or "").strip():
-            org = orgs.get(row["organisation"].strip().casefold())
-            if org is None:
-                raise ImportFileError(f"{where}, field 'organisation': unknown organisation {row['organisation']!r}")
-        parsed.append(dict(where=where, row=row, category=category, occurred=occurred, lon=lon, lat=lat,
-                           area=area, org=org))
-    located = locate_points([parsed[i]["lon"] for i in points], [parsed[i]["lat"] for i in points])
-    for i, area in zip(points, located, strict=False):
-        if area is None:
-            p = parsed[i]
-            raise ImportFileError(f"{p['where']}, field 'lon'/'lat': ({p['lon']}, {p['lat']}) is outside the "
-                                  "municipality's areas")
-        parsed[i]["area"] = area
-    existing = set(Incident.objects.filter(source=Source.EST, source_id__startswith="csv-")
-                   .values_list("source_id", flat=True))
-    new, rejected = [], []
+    places, municipalities = _Places(), MunicipalityIndex()
+    seen: set[str] = set()
+    keep = []  # (key, occurred, category, area, lon, lat, place, description, organisation), what is stored
+    rejected = []
     with import_run("est", path.name, user) as run:
-        for p in progress(parsed, total=len(parsed), desc="EST reports"):
-            key = content_key(p["row"])
-            if key in existing:
-                run.unchanged += 1
-                continue
-            existing.add(key)
-            texts, offending, _n = screen_text(
-                {"place": p["row"].get("place") or "", "description": p["row"].get("description") or ""}, policy)
-            if offending:
-                if policy != REDACT:
-                    run.rejected += 1
-                    rejected.append(f"{p['where']} ({', '.join(offending)})")
-                    continue
-                run.redacted += 1
-            new.append(placed_incident(
-                source_id=key, occurred_at=p["occurred"], event_type="EST", category=p["category"],
-                area=p["area"], placement=Placement.POINT if p["lon"] is not None else Placement.AREA,
-                lon=p["lon"], lat=p["lat"], place_text=texts["place"][:200], body=texts["description"],
-                organisation=p["org"], import_run=run, created_by=user,
-            ))
+        try:
+            for batch in _batches(progress(rows, desc="EST reports"), BATCH_SIZE):
+                parsed = [_parse(line, row, path, orgs, organisation) for line, row in batch]
+                _place(parsed, places)
+                for p in parsed:
+                    p["key"] = content_key(p["row"])
+                stored = _stored_keys({p["key"] for p in parsed} - seen)
+                for p in parsed:
+                    key = p["key"]
+                    if key in seen or key in stored:
+                        run.unchanged += 1
+                        seen.add(key)
+                        continue
+                    seen.add(key)
+                    texts, offending, _n = screen_text(
+                        {"place": p["row"].get("place") or "", "description": p["row"].get("description") or ""},
+                        policy)
+                    if offending:
+                        if policy != REDACT:
+                            run.rejected += 1
+                            rejected.append(f"{p['where']} ({', '.join(offending)})")
+                            continue
+                        run.redacted += 1
+                    keep.append((key, p["occurred"], p["category"], p["area"], p["lon"], p["lat"],
+                                 texts["place"][:200], texts["description"], p["org"]))
+        except TextFileError as exc:
+            raise ImportFileError(str(exc))
         with write_phase(run):
-            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
-            run.new = len(new)
-            run.placed_in_district = len(new)
+            insert_rows(Incident, ({
+                "source_id": key, "occurred_at": occurred, "event_type": "EST", "category": category,
+                "area_id": area.pk, "placement": Placement.POINT if lon is not None else Placement.AREA,
+                "lon": lon, "lat": lat, "place_text": place, "body": body, "organisation_id": org.pk if org else None,
+                "import_run_id": run.pk, "created_by_id": user.pk if user else None,
+                **derived_fields(category, occurred, area, municipalities),
+            } for key, occurred, category, area, lon, lat, place, body, org in keep), batch_size=BATCH_SIZE)
+            run.new = len(keep)
+            run.placed_in_district = len(keep)
             if rejected:
                 run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
     return run

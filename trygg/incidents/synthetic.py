@@ -7,9 +7,10 @@ from datetime import datetime, time, timedelta
 import numpy as np
 from django.utils import timezone
 
+from . import dataversion
 from .est import placed_incident
 from .models import Incident, Placement, Source
-from .placement import locate_points
+from .placement import MunicipalityIndex, locate_points
 
 # (name, primärområde the place lies in, weight): each cluster is centred on the representative
 # point of that primärområde (always inside it), so the points land in the right district.
@@ -72,14 +73,15 @@ def load_synthetic(end_date, n=3000, seed=7, organisation=None) -> int:
     existing = set(Incident.objects.filter(source=Source.EST, synthetic=True).values_list("source_id", flat=True))
     rows = [r for r in generate(end_date, n, seed) if f"synthetic-{r['i']}" not in existing]
     areas = locate_points([r["lon"] for r in rows], [r["lat"] for r in rows])
-    objs = []
+    objs, municipalities = [], MunicipalityIndex()
     for r, area in zip(rows, areas, strict=False):
         if area is None:
             continue
         occurred = timezone.make_aware(datetime.combine(r["date"], time(r["hour"], r["minute"])))
         objs.append(placed_incident(
-            source_id=f"synthetic-{r['i']}", occurred_at=occurred, event_type="EST", category=r["category"],
+            municipalities, source_id=f"synthetic-{r['i']}", occurred_at=occurred, event_type="EST", category=r["category"],
             area=area, placement=Placement.POINT, lon=r["lon"], lat=r["lat"], place_text=r["spot"],
             body="Syntetisk demorapport.", organisation=organisation, synthetic=True))
     Incident.objects.bulk_create(objs, batch_size=2000)
+    dataversion.bump()  # bulk_create sends no signals
     return len(objs)

@@ -13,6 +13,7 @@ from trygg.accounts.permissions import Capability, role_has
 from trygg.analysis.spatial import assign_points_to_polygons
 from trygg.areas.geojson import feature_collection
 from trygg.areas.models import Area, Level
+from trygg.areas.subtree import subtree_q, within_area
 
 from .est import placed_incident
 from .forms import EstReportForm
@@ -27,7 +28,7 @@ def _report_areas(user):
 
         q = Q(pk__in=[])
         for a in scope:
-            q |= Q(path__startswith=a.path)
+            q |= subtree_q(a.path)
         qs = qs.filter(q)
     return list(qs.order_by("name"))
 
@@ -91,7 +92,7 @@ def est_place(request):
     area = _point_in([lon], [lat], _report_areas(request.user))
     if area is None:
         city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
-        districts = Area.objects.filter(level=Level.STADSOMRADE, path__startswith=city.path) if city else []
+        districts = within_area(Area.objects.filter(level=Level.STADSOMRADE), city) if city else []
         area = _point_in([lon], [lat], list(districts))
     if area is None:
         return JsonResponse({"found": False, "allowed": False})
@@ -145,9 +146,8 @@ def gazetteer(request):
     municipality = _home_municipality()
     if municipality is None:
         return render(request, "incidents/gazetteer.html", {"municipality": None})
-    areas = list(Area.objects.filter(path__startswith=municipality.path,
-                                     level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE])
-                 .order_by("path"))
+    areas = list(within_area(Area.objects.filter(level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE]),
+                             municipality).order_by("path"))
     qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
     action = request.POST.get("action", "")
     editing = _own_entry(municipality, request.POST.get("entry") or request.GET.get("edit"))

@@ -58,8 +58,13 @@ def default_end(area, sources=None) -> dt.date:
     the area has no data. A default period thus never runs past the data."""
     from trygg.incidents import coverage
 
-    shown = [s for s in SOURCES if s in (set(sources) if sources else queries.sources_within(area))]
-    return coverage.common_end(shown, timezone.localdate())
+    from .figure_cache import area_part, cached
+
+    def compute():
+        shown = [s for s in SOURCES if s in (set(sources) if sources else queries.sources_within(area))]
+        return coverage.common_end(shown, timezone.localdate())
+
+    return cached("default-end", compute, area_part(area), tuple(sources or ()))
 
 
 def parse_choice(data, area) -> Choice:

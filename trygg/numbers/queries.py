@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import Count, Max, Min, Q, Sum
 
 from trygg.areas.models import Area, Population
+from trygg.areas.subtree import within_area
 from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
 
 
@@ -29,7 +30,7 @@ def counted(start: dt.date | None = None, end: dt.date | None = None):
 def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None):
     """Incidents that count (:func:`counted`), within ``area`` (any level) between ``start`` and
     ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows."""
-    qs = counted(start, end).within(area)
+    qs = counted().within(area, start, end)
     if synthetic is not None:
         qs = qs.filter(synthetic=bool(synthetic))
     if theme:
@@ -274,7 +275,7 @@ def crime_statistics(area, year: int, *, theme=None) -> dict[str, int]:
         qs = qs.filter(theme=theme)
     own = qs.filter(area=area)
     if not own.exists():
-        own = qs.filter(area__path__startswith=area.path)
+        own = within_area(qs, area, "area__path")
     return dict(own.order_by().values_list("crime_type").annotate(n=Sum("count")))
 
 
@@ -282,7 +283,7 @@ def crime_statistics_by_child(parent, children, year: int, *, theme=None) -> dic
     """Brå reported crimes of ``year`` per child of ``parent``: ``{crime_type: counts aligned with
     children}``, each child's own rows or the sum of the rows below it (one query); a child with no
     row for the year gets -1 (not collected)."""
-    qs = CrimeStatistic.objects.filter(year=year, area__path__startswith=parent.path)
+    qs = within_area(CrimeStatistic.objects.filter(year=year), parent, "area__path")
     if theme:
         qs = qs.filter(theme=theme)
     rows = list(qs.order_by().values_list("area__path", "crime_type").annotate(n=Sum("count")))
@@ -304,7 +305,7 @@ def crime_statistics_by_child(parent, children, year: int, *, theme=None) -> dic
 
 def latest_crime_statistic_year_below(parent, up_to: int) -> int | None:
     """The latest Brå year ≤ ``up_to`` with figures below ``parent``."""
-    qs = CrimeStatistic.objects.filter(area__path__startswith=parent.path, year__lte=up_to).exclude(area=parent)
+    qs = within_area(CrimeStatistic.objects.filter(year__lte=up_to), parent, "area__path").exclude(area=parent)
     return qs.aggregate(y=Max("year"))["y"]
 
 
@@ -319,7 +320,7 @@ def crime_statistics_years(area, years, *, theme=None) -> dict[int, dict[str, in
     rows = list(qs.filter(area=area).order_by().values_list("year", "crime_type").annotate(n=Sum("count")))
     missing = set(years) - {r[0] for r in rows}
     if missing:
-        rows += list(qs.filter(year__in=sorted(missing), area__path__startswith=area.path).order_by()
+        rows += list(within_area(qs.filter(year__in=sorted(missing)), area, "area__path").order_by()
                      .values_list("year", "crime_type").annotate(n=Sum("count")))
     out: dict[int, dict[str, int]] = {}
     for y, ct, n in rows:
@@ -328,12 +329,12 @@ def crime_statistics_years(area, years, *, theme=None) -> dict[int, dict[str, in
 
 
 def crime_statistic_themes(area, year: int) -> dict[str, str]:
-    qs = CrimeStatistic.objects.filter(year=year, area__path__startswith=area.path)
+    qs = within_area(CrimeStatistic.objects.filter(year=year), area, "area__path")
     return dict(qs.order_by().values_list("crime_type", "theme").distinct())
 
 
 def latest_crime_statistic_year(area, up_to: int) -> int | None:
-    qs = CrimeStatistic.objects.filter(area__path__startswith=area.path, year__lte=up_to)
+    qs = within_area(CrimeStatistic.objects.filter(year__lte=up_to), area, "area__path")
     return qs.aggregate(y=Max("year"))["y"]
 
 

@@ -21,7 +21,7 @@ from trygg.incidents.categories import THEMES, theme_label
 from trygg.numbers import figures, queries
 from trygg.numbers.params import BadChoice, Choice, parse_choice
 
-from . import exports
+from . import exports, figure_cache
 from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
 from .highlighted_theme import highlighted_theme
@@ -93,14 +93,13 @@ def picture(request, code):
     except BadChoice as e:
         ctx["error"] = str(e)
         return render(request, "picture/picture.html", ctx, status=400)
-    fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme, user=request.user)
-    c_start, c_end, bucket = _chart_range(choice)
+    shared = _shared_figures(area, choice)
+    fig = shared["fig"]
     latest_snapshot = (Snapshot.objects.filter(area=area, start=choice.start, end=choice.end, compare=choice.compare,
                                                theme=choice.theme or "").order_by("-created_at").first())
     ctx.update({
         "choice": choice, "fig": fig, "shortcuts": _shortcuts(choice.end),
-        "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
-        "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme),
+        "series": shared["series"], "siblings": shared["siblings"],
         "latest": _latest_incidents(request, area, choice),
         "can_save": can(request.user, Capability.EDIT_WORK, area),
         "latest_snapshot": latest_snapshot,
@@ -112,6 +111,21 @@ def picture(request, code):
         "layers_url": reverse("api:layer", args=[area.code, "LAYER"]) + "?" + choice.query(),
     })
     return render(request, "picture/picture.html", ctx)
+
+
+def _shared_figures(area, choice: Choice) -> dict:
+    """The picture page's figures that every viewer of the area sees alike (the key figures, the
+    trend, the comparison with siblings), cached until the data change (``figure_cache``). What
+    depends on the viewer (the latest incidents and their text, the buttons) is never in here."""
+
+    def compute():
+        c_start, c_end, bucket = _chart_range(choice)
+        return {"fig": figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme),
+                "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
+                "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme)}
+
+    return figure_cache.cached("picture-page", compute, figure_cache.area_part(area), choice.start, choice.end,
+                               choice.compare, choice.theme)
 
 
 def _default_title(area, choice):
@@ -270,6 +284,12 @@ def _public_placement(area, period) -> dict | None:
 
 
 def public_figures(area) -> dict:
+    """The public page's figures (:func:`compute_public_figures`), cached until the data change
+    (``figure_cache``; the same for every visitor)."""
+    return figure_cache.cached("public-page", lambda: compute_public_figures(area), figure_cache.area_part(area))
+
+
+def compute_public_figures(area) -> dict:
     """The public page's figures with its disclosure control (``trygg.picture.public``: suppressed
     together with every other public page of the municipality): ``fig`` (the full picture of the
     period, for its sources and currency), ``rows`` (per theme: label, count as shown,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access
 from trygg.accounts.permissions import Capability
 from trygg.incidents.categories import THEMES
+from trygg.picture import figure_cache
 
 from . import approval
 from .annual import render as annual_render
@@ -33,10 +34,12 @@ def index(request):
 
 
 def _report(year, theme):
+    """The report's data, computed once per data version and shared by the page and the files
+    (``figure_cache``; the same for everyone who may see it: ANALYZE_CITYWIDE)."""
     if theme not in THEMES or not 2000 <= year <= timezone.localdate().year:
         raise Http404(_("No such report."))
     with translation.override("sv"):
-        return collect(year, theme)
+        return figure_cache.cached("annual-report", lambda: collect(year, theme), year, theme)
 
 
 @access(Capability.ANALYZE_CITYWIDE)

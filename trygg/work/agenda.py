@@ -28,7 +28,7 @@ def meeting_pack(meeting: Meeting) -> dict:
     late = [a for a in actions if a.end and a.end < day]
     due = [a for a in actions if a.end and day <= a.end <= day + dt.timedelta(days=DUE_WITHIN_DAYS)]
     not_started = [a for a in actions if a.status == Action.Status.PLANNED and a.start < day]
-    lines = PromiseLine.objects.filter(promise__area__path__startswith=area.path, promise__start__lte=day,
+    lines = within(PromiseLine.objects.all(), area, "promise__area").filter(promise__start__lte=day,
                                        promise__end__gte=day).select_related("promise", "owner_organisation") \
         .prefetch_related("reports")
     behind = [lp for lp in (line_progress(line, day) for line in lines) if lp.status == "behind"]
@@ -37,6 +37,6 @@ def meeting_pack(meeting: Meeting) -> dict:
         "totals": [r for r in fig.rows_of("total") if r.source in ("police", "est", "all")],
         "flagged": fig.flagged(),
         "new_problems": within(Problem.objects.filter(created_at__date__gte=since), area),
-        "new_snapshots": Snapshot.objects.filter(area__path__startswith=area.path, created_at__date__gte=since),
+        "new_snapshots": within(Snapshot.objects.filter(created_at__date__gte=since), area),
         "late": late, "due": due, "not_started": not_started, "behind": behind,
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from trygg.areas.subtree import subtree_q
 from trygg.numbers import queries
 from trygg.picture.models import Snapshot
 
@@ -134,4 +135,4 @@ def path_q(area):
     from django.db.models import Q
 
     above = [c for c in area.path.strip("/").split("/") if c]
-    return Q(area__path__startswith=area.path) | Q(area__code__in=above)
+    return subtree_q(area.path, "area__path") | Q(area__code__in=above)

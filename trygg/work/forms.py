@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.accounts.access import user_sides
 from trygg.accounts.models import Membership, Organisation
 from trygg.areas.models import CYCLE_LEVELS, Area
+from trygg.areas.subtree import within_area
 from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
@@ -43,8 +44,7 @@ class WorkForm(forms.ModelForm):
                 field.widget = DATE
         for name in self.area_fields:
             if name in self.fields and area is not None:
-                self.fields[name].queryset = Area.objects.filter(
-                    path__startswith=area.path, level__in=CYCLE_LEVELS).order_by("path")
+                self.fields[name].queryset = within_area(Area.objects.filter(level__in=CYCLE_LEVELS), area).order_by("path")
                 self.fields[name].initial = self.fields[name].initial or area.pk
 
     def clean(self):
@@ -69,7 +69,7 @@ class ProblemForm(WorkForm):
         super().__init__(*args, **kwargs)
         from trygg.picture.models import Snapshot
 
-        self.fields["snapshot"].queryset = Snapshot.objects.filter(area__path__startswith=self.area.path) \
+        self.fields["snapshot"].queryset = within_area(Snapshot.objects.all(), self.area, "area__path") \
             if self.area else Snapshot.objects.none()
 
 
@@ -134,8 +134,7 @@ class ActionForm(WorkForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _owner_fields(self)
-        self.fields["cause"].queryset = m.Cause.objects.filter(
-            problem__area__path__startswith=self.area.path).select_related("problem")
+        self.fields["cause"].queryset = within_area(m.Cause.objects.select_related("problem"), self.area, "problem__area__path")
         self.fields["cause"].label_from_instance = lambda c: f"{c.problem.title} – {c}"
         self.fields["owner"].queryset = get_user_model().objects.filter(
             pk__in=partnership_members(self.area).values("user")).order_by("first_name", "username")
@@ -158,7 +157,7 @@ class ActionForm(WorkForm):
 def _paths_above_and_below(area):
     parts = [c for c in area.path.strip("/").split("/") if c]
     above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-    return above + list(Area.objects.filter(path__startswith=area.path).values_list("path", flat=True))
+    return above + list(within_area(Area.objects.all(), area).values_list("path", flat=True))
 
 
 class AgreementForm(WorkForm):
@@ -171,7 +170,7 @@ class AgreementForm(WorkForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["problems"].queryset = m.Problem.objects.filter(area__path__startswith=self.area.path)
+        self.fields["problems"].queryset = within_area(m.Problem.objects.all(), self.area, "area__path")
 
     def clean_document(self):
         doc = self.cleaned_data.get("document")

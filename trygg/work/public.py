@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.db.models import Q
 
+from trygg.areas.subtree import subtree_q
+
 from .models import Promise
 from .promises import line_progress
 
@@ -17,7 +19,7 @@ def public_promises(area, today: dt.date | None = None) -> list[dict]:
     """Published promises of ``area``, of the areas above it and of the areas below it."""
     above = [c for c in area.path.strip("/").split("/") if c]
     qs = (Promise.objects.filter(published_at__isnull=False)
-          .filter(Q(area__path__startswith=area.path) | Q(area__code__in=above))
+          .filter(subtree_q(area.path, "area__path") | Q(area__code__in=above))
           .select_related("area").prefetch_related("lines__reports", "lines__owner_organisation", "signatures"))
     out = []
     for p in qs.order_by("-end", "area__path"):

@@ -2,9 +2,11 @@
 
 from django.http import Http404
 
+from trygg.areas.subtree import within_area
+
 
 def within(qs, area, field="area"):
-    return qs.filter(**{f"{field}__path__startswith": area.path})
+    return within_area(qs, area, f"{field}__path")
 
 
 def object_in_area(obj, area):

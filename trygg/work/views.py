@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access, can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.models import Area, Level
+from trygg.areas.subtree import within_area
 from trygg.numbers.followup import DataEnds, action_effect, action_effects, goal_statuses
 
 from . import forms, history
@@ -105,7 +106,7 @@ def _problem(request, pk):
 def problem_new(request, code):
     initial = {k: request.GET[k] for k in ("theme", "indicator", "snapshot", "title") if request.GET.get(k)}
     if request.GET.get("area"):
-        sub = Area.objects.filter(code=request.GET["area"], path__startswith=request.area.path).first()
+        sub = within_area(Area.objects.filter(code=request.GET["area"]), request.area).first()
         if sub:
             initial["area"] = sub.pk
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from trygg.accounts.access import can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
+from trygg.areas.subtree import subtree_q
 
 from . import models as m
 
@@ -52,7 +53,7 @@ def approver_scope(user):
     if areas is not None:
         scope = Q(pk__in=[])
         for a in areas:
-            scope |= Q(area__path__startswith=a.path)
+            scope |= subtree_q(a.path, "area__path")
     return scope, sides
 
 

@@ -20,6 +20,7 @@ from trygg.analysis import change, nearrepeat
 from trygg.analysis.hotspots import DEFAULT_HOTSPOT_SETTINGS
 from trygg.analysis.spatial import project
 from trygg.areas.models import Area, Level
+from trygg.areas.subtree import within_area
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.incidents.templatetags.placement_tags import placement_share
@@ -119,7 +120,7 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         raise ValueError(f"the municipality {settings.TRYGG_MUNICIPALITY_CODE} is not loaded (trygg import areas)")
     rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years, incomplete=incomplete,
                        data_end=data_end, compare=compare, currency=figures.source_currency())
-    districts = list(Area.objects.filter(level=Level.STADSOMRADE, path__startswith=city.path).order_by("code"))
+    districts = list(within_area(Area.objects.filter(level=Level.STADSOMRADE), city).order_by("code"))
 
     # 1. The city as a whole
     tick("city")

@@ -1,0 +1,48 @@
+"""Computed figures kept until the data they come from change.
+
+A figure is stored in Django's ``figures`` cache (``settings.CACHES``; local memory by default, a
+file, database or Redis cache via ``TRYGG_FIGURE_CACHE``) under a key made of everything its output
+depends on: what it is (``kind``), its arguments (area, period, comparison, theme …), the data
+version (``trygg.incidents.dataversion``, raised by every import and edit), the language (labels
+are translated when computed), today's date (currency and default periods move with the day) and
+Trygg's version. Only figures that every viewer of the page may see are cached: nothing that
+depends on who is signed in (incident lists, text, permissions) may be passed through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.cache import caches
+from django.utils import timezone
+from django.utils.translation import get_language
+
+import trygg
+from trygg.incidents import dataversion
+
+CACHE = "figures"
+_MISSING = object()
+
+
+def key(kind: str, *parts) -> str:
+    """The cache key of figure ``kind`` with arguments ``parts`` (reprs of plain values)."""
+    raw = repr((trygg.__version__, dataversion.current(), get_language(), dt.date.today().isoformat(),
+                timezone.localdate().isoformat(), kind, parts))
+    return f"trygg:figures:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def cached(kind: str, compute, *parts):
+    """``compute()`` – or what it returned before for the same ``kind``, ``parts`` and data version."""
+    store = caches[CACHE]
+    k = key(kind, *parts)
+    value = store.get(k, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        store.set(k, value)
+    return value
+
+
+def area_part(area) -> tuple:
+    """An area as a key part (its id and path: a moved area is another key)."""
+    return area.pk, area.path

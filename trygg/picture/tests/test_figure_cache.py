@@ -1,0 +1,161 @@
+"""Figures cached until the data change: the picture and public pages compute their figures once
+per data version, every import and edit raises the version, and the cache key holds everything
+the output depends on – never who is looking."""
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from trygg.incidents import dataversion
+from trygg.incidents.est import import_est_csv
+from trygg.incidents.models import Incident
+from trygg.picture import figure_cache, figures
+from trygg.testing.personas import BaseTestCase
+
+from .world import busy_world
+
+Q = "?from=2025-03-01&to=2025-03-28&compare=previous"
+DRUGS_DAY = "?from=2025-03-10&to=2025-03-10&compare=previous"  # the 40 drug offences with police text
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figure-cache-test"}}
+HEADER = "occurred_at,category,lon,lat,area_code,place,description,organisation\n"
+
+
+def queries_of(client, url) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200, r.status_code
+    return len(ctx.captured_queries), r
+
+
+@override_settings(CACHES=LOCMEM)
+class FigureCacheTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        busy_world(cls)
+
+    def setUp(self):
+        caches["figures"].clear()
+        self.addCleanup(caches["figures"].clear)
+
+    def test_it_works(self):
+        self.login("alice")
+        with mock.patch.object(figures, "compute_picture", wraps=figures.compute_picture) as compute:
+            first, r1 = queries_of(self.client, "/lagesbild/1/" + Q)
+            second, r2 = queries_of(self.client, "/lagesbild/1/" + Q)
+        self.assertEqual(compute.call_count, 1)
+        self.assertLess(second, first - 10)
+        self.assertEqual(r2.context["fig"].as_dict(), r1.context["fig"].as_dict())
+        self.assertEqual(r2.context["series"], r1.context["series"])
+
+    def test_the_public_page_is_computed_once(self):
+        with mock.patch.object(figures, "compute_picture", wraps=figures.compute_picture) as compute:
+            first, r1 = queries_of(self.client, "/lagesbild/offentlig/1/")
+            second, r2 = queries_of(self.client, "/lagesbild/offentlig/1/")
+        self.assertEqual(compute.call_count, 1)
+        self.assertLess(second, first)
+        self.assertEqual(without_tokens(r2.content), without_tokens(r1.content))
+
+    def test_an_import_raises_the_version_and_shows_new_data(self):
+        self.login("alice")
+        before = r_count(self.client)
+        version = dataversion.current()
+        tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp)
+        path = tmp / "est.csv"
+        path.write_text(HEADER + "".join(f"2025-03-1{i} 10:00,klotter,11.965,57.768,,,,\n" for i in range(5)),
+                        encoding="utf-8")
+        with self.captureOnCommitCallbacks(execute=True):
+            run = import_est_csv(path)
+        self.assertEqual(run.new, 5)
+        self.assertGreater(dataversion.current(), version)
+        self.assertEqual(r_count(self.client), before + 5)
+
+    def test_an_edit_raises_the_version(self):
+        version = dataversion.current()
+        inc = Incident.objects.filter(area=self.hjallbo).first()
+        with self.captureOnCommitCallbacks(execute=True):
+            inc.category = "misshandel"
+            inc.save()
+        self.assertEqual(dataversion.current(), version + 1)
+        # (a bump already waits for this test's commit: a savepoint makes the next one visible)
+        with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
+            self.hjallbo.name = "Hjällbo centrum"
+            self.hjallbo.save()
+        self.assertEqual(dataversion.current(), version + 2)
+
+    def test_one_bump_per_transaction_and_none_on_rollback(self):
+        version = dataversion.current()
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            with transaction.atomic():
+                for inc in Incident.objects.filter(area=self.hjallbo)[:5]:
+                    inc.save()
+        self.assertEqual(len(callbacks), 1)
+        self.assertEqual(dataversion.current(), version + 1)
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            try:
+                with transaction.atomic():
+                    Incident.objects.filter(area=self.hjallbo).first().save()
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+        self.assertEqual(len(callbacks), 0)
+        self.assertEqual(dataversion.current(), version + 1)
+
+    def test_the_key_holds_everything_the_output_depends_on(self):
+        base = figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01")
+        self.assertEqual(base, figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
+        others = [figure_cache.key("picture-page", figure_cache.area_part(self.centrum), "2025-03-01"),
+                  figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-02"),
+                  figure_cache.key("public-page", figure_cache.area_part(self.nordost), "2025-03-01")]
+        with self.captureOnCommitCallbacks(execute=True):
+            dataversion.bump()
+        others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
+        with mock.patch.object(figure_cache, "get_language", return_value="sv"):
+            others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
+        with mock.patch.object(figure_cache.timezone, "localdate", return_value=dt.date(2030, 1, 1)):
+            others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
+        self.assertEqual(len({base, *others}), 1 + len(others))
+
+    def test_the_language_is_part_of_the_figures(self):
+        self.login("alice")
+        en = self.client.get("/lagesbild/1/" + Q)
+        sv = self.client.get("/lagesbild/1/" + Q, HTTP_ACCEPT_LANGUAGE="sv")
+        labels = {r.label for r in en.context["fig"].rows if r.kind == "total"}
+        self.assertIn("Police events", labels)
+        self.assertIn("Polisens händelser", {r.label for r in sv.context["fig"].rows if r.kind == "total"})
+
+    def test_it_checks_access(self):
+        """The cached figures are the same for every viewer; what depends on the viewer is not cached."""
+        self.login("bob")  # community police officer of Nordost: reads police text
+        r = self.client.get("/lagesbild/1/" + DRUGS_DAY)
+        self.assertContains(r, "Narkotikabrott på torget.")
+        self.login("alice")  # coordinator of Nordost: sees the list, not police text
+        r = self.client.get("/lagesbild/1/" + DRUGS_DAY)
+        self.assertEqual(r.status_code, 200)
+        self.assertIsNotNone(r.context["latest"])
+        self.assertNotContains(r, "Narkotikabrott på torget.")
+        self.login("lena")  # reader: figures only, no incident list
+        r = self.client.get("/lagesbild/1/" + DRUGS_DAY)
+        self.assertIsNone(r.context["latest"])
+        self.assertNotContains(r, "Narkotikabrott på torget.")
+        self.assertEqual(r.context["fig"].total("police").count, 40)
+        self.login("carl")  # Centrum: not this area, cached or not
+        self.assertEqual(self.client.get("/lagesbild/1/" + Q).status_code, 403)
+
+
+def without_tokens(html: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", html)
+
+
+def r_count(client) -> int:
+    return client.get("/lagesbild/1/" + Q).context["fig"].total("all").count
