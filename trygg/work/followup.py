@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, evaluation
-from trygg.picture import figures, wording
+from trygg.incidents.bra import ALL_CRIMES
+from trygg.picture import figures, queries, wording
 from trygg.picture.params import default_end
 
 from .models import Action, Goal
@@ -36,10 +37,31 @@ def indicator_count(goal: Goal, start: dt.date, end: dt.date) -> int:
                                    sources=_sources(goal.sources))
 
 
+def bra_count(goal: Goal, years) -> tuple[int, list[int]]:
+    """A Brå goal's indicator summed over ``years``: the crime type (``goal.category``), else the
+    theme's crime types, else Brå's "all reported crimes"; with the years that have figures."""
+    by_year = queries.crime_statistics_years(goal.area, list(years), theme=goal.theme or None)
+    total, have = 0, []
+    for year in years:
+        counts = by_year.get(year)
+        if not counts:
+            continue
+        if goal.category:
+            if goal.category not in counts:
+                continue
+            total += counts[goal.category]
+        elif goal.theme:
+            total += sum(counts.values())
+        else:
+            total += counts.get(ALL_CRIMES, sum(counts.values()))
+        have.append(year)
+    return total, have
+
+
 @dataclass
 class GoalStatus:
     baseline: int
-    baseline_days: int
+    baseline_days: int  # the baseline's length: days, or years for a Brå goal
     target: float
     current: int | None
     current_start: dt.date | None
@@ -52,6 +74,7 @@ class GoalStatus:
     direction: str  # "towards", "away", "" (no clear change)
 
     wants_down: bool = True
+    has_baseline: bool = True  # False: the source has no figures for the baseline period ("no data")
 
     @property
     def change_pct(self) -> float | None:
@@ -67,7 +90,10 @@ class GoalStatus:
 def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
     """Baseline = the indicator over the baseline period; current = the same indicator over a window
     of the same length ending at the latest data (at most the target date); the rate ratio of the
-    two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100)."""
+    two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100).
+    A Brå goal counts whole calendar years (:func:`bra_goal_status`)."""
+    if goal.sources == Goal.Sources.BRA:
+        return bra_goal_status(goal, today)
     days = (goal.baseline_end - goal.baseline_start).days + 1
     baseline = indicator_count(goal, goal.baseline_start, goal.baseline_end)
     target = baseline * (1 + goal.target_change_pct / 100)
@@ -78,6 +104,10 @@ def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
     start = max(end - dt.timedelta(days=days - 1), goal.baseline_end + dt.timedelta(days=1))
     cur_days = (end - start).days + 1
     current = indicator_count(goal, start, end)
+    return _judged(baseline, days, target, current, start, end, cur_days, wants_down)
+
+
+def _judged(baseline, days, target, current, start, end, cur_days, wants_down, has_baseline=True) -> GoalStatus:
     r = change.poisson_ratio_test(current, baseline, cur_days, days)
     ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
     scaled = current * days / cur_days  # current pace over a baseline-length window
@@ -86,7 +116,31 @@ def goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
     if p < wording.ALPHA and ratio == ratio:
         direction = "towards" if (ratio < 1) == wants_down else "away"
     return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi, p,
-                      reached, direction, wants_down)
+                      reached, direction, wants_down, has_baseline)
+
+
+def bra_goal_status(goal: Goal, today: dt.date | None = None) -> GoalStatus:
+    """A goal on Brå's yearly reported crimes: the baseline is the calendar years the baseline period
+    touches that have figures; "now" is as many of the latest Brå years after the baseline as there
+    are (at most the target year, and only years that ended by ``today``). Brå publishes years, so
+    the periods are whole years."""
+    base_years = range(goal.baseline_start.year, goal.baseline_end.year + 1)
+    baseline, have = bra_count(goal, base_years)
+    wants_down = goal.target_change_pct < 0
+    target = baseline * (1 + goal.target_change_pct / 100)
+    n = len(have)
+    today = today or dt.date.today()
+    ended = today.year if (today.month, today.day) == (12, 31) else today.year - 1
+    latest = queries.latest_crime_statistic_year(goal.area, min(goal.target_date.year, ended))
+    if not n or latest is None or latest <= goal.baseline_end.year:
+        return GoalStatus(baseline, n, target, None, None, None, None, None, None, None, None, "", wants_down,
+                          bool(n))
+    first = max(goal.baseline_end.year + 1, latest - n + 1)
+    current, cur = bra_count(goal, range(first, latest + 1))
+    if not cur:
+        return GoalStatus(baseline, n, target, None, None, None, None, None, None, None, None, "", wants_down)
+    return _judged(baseline, n, target, current, dt.date(cur[0], 1, 1), dt.date(cur[-1], 12, 31), len(cur),
+                   wants_down)
 
 
 @dataclass

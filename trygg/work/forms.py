@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from trygg.accounts.access import user_sides
 from trygg.accounts.models import Membership, Organisation
 from trygg.areas.models import Area, Level
+from trygg.incidents.bra import CRIME_TYPE_LABELS
 from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
@@ -26,6 +27,10 @@ def theme_choices(blank=True):
 
 def category_choices():
     return [("", "—")] + [(k, str(v[0])) for k, v in CATEGORIES.items() if k not in NOT_COUNTED]
+
+
+def crime_type_choices():
+    return [("", "—")] + [(k, str(v)) for k, v in CRIME_TYPE_LABELS.items()]
 
 
 class WorkForm(forms.ModelForm):
@@ -85,16 +90,32 @@ class GoalForm(WorkForm):
     area_fields = ("area",)
     date_pairs = (("baseline_start", "baseline_end"), ("baseline_end", "target_date"))
     theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(), required=False)
-    category = forms.ChoiceField(label=_("category"), choices=category_choices(), required=False)
+    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices(),
+                                 required=False)
+    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices(), required=False,
+                                   help_text=_("Only for the source “reported crimes (Brå)”: Brå counts whole "
+                                               "calendar years, so the baseline and the follow-up are years."))
 
     class Meta:
         model = m.Goal
-        fields = ["title", "area", "sources", "theme", "category", "baseline_start", "baseline_end", "target_date",
-                  "target_change_pct"]
+        fields = ["title", "area", "sources", "theme", "category", "crime_type", "baseline_start", "baseline_end",
+                  "target_date", "target_change_pct"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.sources == m.Goal.Sources.BRA:
+            self.initial["crime_type"], self.initial["category"] = self.instance.category, ""
 
     def clean(self):
         data = super().clean()
-        if not data.get("theme") and not data.get("category"):
+        bra = data.get("sources") == m.Goal.Sources.BRA
+        if bra and data.get("category"):
+            self.add_error("category", _("Brå counts crime types, not these categories: choose a crime type (Brå)."))
+        elif not bra and data.get("crime_type"):
+            self.add_error("crime_type", _("A crime type counts only with the source “reported crimes (Brå)”."))
+        elif bra:
+            data["category"] = data.get("crime_type", "")
+        if not bra and not data.get("theme") and not data.get("category"):  # Brå alone: all reported crimes
             raise forms.ValidationError(_("A goal needs an indicator: choose a theme or a category to count."))
         return data
 

@@ -20,7 +20,7 @@ from trygg.accounts.permissions import Capability, role_has
 from trygg.areas.models import Area, Level
 from trygg.reports.models import decisions_for
 
-from . import forms, history
+from . import forms, history, indicators
 from . import models as m
 from .agenda import meeting_pack as build_pack
 from .checklist import CRITERIA, checklist
@@ -121,9 +121,12 @@ def problem_new(request, code):
 def problem(request, code, pk):
     p = _problem(request, pk)
     goals = [(g, goal_status(g)) for g in p.goals.select_related("area")]
+    for g, _st in goals:
+        g.indicator_label = indicators.Indicator(g.sources, g.theme, g.category).label
     actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause")
     return render(request, "work/problem.html", {
         "area": request.area, "problem": p, "causes": p.causes.all(), "goals": goals, "actions": actions,
+        "indicator": indicators.label(p.indicator),
         "can_edit": can(request.user, EDIT, request.area)})
 
 
@@ -162,6 +165,10 @@ def goal_new(request, code, pk):
 
     initial = {"area": p.area_id, "theme": p.theme, "baseline_start": dt.date(today.year - 1, 1, 1),
                "baseline_end": dt.date(today.year - 1, 12, 31), "target_date": dt.date(today.year + 1, 12, 31)}
+    shown_by = indicators.parse(p.indicator)
+    if shown_by:  # the same indicator that showed the problem
+        initial.update(shown_by.goal_initial())
+        initial["theme"] = initial["theme"] or p.theme
     return _form_page(request, forms.GoalForm, title=_("Set a goal: %(p)s") % {"p": p.title}, prepare=prepare,
                       initial=initial, back=lambda o: _url("problem", request.area, p.pk))
 

@@ -387,7 +387,10 @@ def _problems(s: Section, area) -> list:
 
 
 def _indicator_label(goal) -> str:
-    what = category_label(goal.category) if goal.category else (theme_label(goal.theme) if goal.theme else _("all themes"))
+    from trygg.incidents.bra import crime_type_label
+
+    name = crime_type_label if goal.sources == "bra" else category_label
+    what = name(goal.category) if goal.category else (theme_label(goal.theme) if goal.theme else _("all themes"))
     return f"{what}, {goal.get_sources_display()}, {goal.area.name}"
 
 
@@ -421,7 +424,8 @@ def _atgardsplan(rep: StatutoryReport, texts: dict) -> None:
         for g in goals:
             st = goal_status(g, today=rep.end)
             grows.append([g.problem.title, g.title, _indicator_label(g),
-                          f"{st.baseline} ({_d(g.baseline_start)} – {_d(g.baseline_end)})",
+                          f"{st.baseline if st.has_baseline else NO_DATA} ({_d(g.baseline_start)} – "
+                          f"{_d(g.baseline_end)})",
                           f"{g.target_change_pct:+.0f} % {_('by')} {_d(g.target_date)}",
                           str(NO_DATA) if st.current is None else st.current])
         s.add("table", table=Table("Mål", _("Goals and their indicators"),
