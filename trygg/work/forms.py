@@ -244,29 +244,47 @@ class PromiseLineForm(WorkForm):
 
 
 class ProgressForm(WorkForm):
+    """Progress on a promise line. The reporter says whether the number is what was added since the
+    last report or the new total so far; either way the report stores what was added."""
+
+    ADD, TOTAL = "add", "total"
+    mode = forms.ChoiceField(label=_("The number is"), widget=forms.RadioSelect, initial=ADD, choices=[
+        (ADD, _("added since the last report")), (TOTAL, _("the new total so far"))])
+
     class Meta:
         model = m.ProgressReport
-        fields = ["date", "value", "note"]
-        labels = {"value": _("Achieved since the last report (added to the total)")}
+        fields = ["date", "mode", "value", "note"]
+        labels = {"value": _("Number")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        line = getattr(self.instance, "line", None) if self.instance.line_id else None
-        line = line or (kwargs.get("initial") or {}).get("line")
-        if line is not None:
+        self.so_far = None
+        if self.instance.line_id and not self.instance.pk:
             from .promises import line_progress
 
-            p = line_progress(line)
+            p = line_progress(self.instance.line)
+            self.so_far = p.achieved
             self.fields["value"].help_text = _(
-                "Give only what is new since the last report: it is added to the %(done)s %(unit)s reported so "
-                "far (target %(target)s). Example: %(done)s + 4 → %(next)s.") % {
-                "done": f"{p.achieved:g}", "unit": line.unit, "target": f"{p.target:g}", "next": f"{p.achieved + 4:g}"}
+                "Reported so far: %(done)s %(unit)s (target %(target)s). Example: “added” 4 gives %(next)s in "
+                "total; “the new total” %(next)s adds 4.") % {
+                "done": f"{p.achieved:g}", "unit": self.instance.line.unit, "target": f"{p.target:g}",
+                "next": f"{p.achieved + 4:g}"}
+        else:  # an existing report is edited as what it added
+            del self.fields["mode"]
 
-    def clean_value(self):
-        v = self.cleaned_data["value"]
-        if v < 0:
-            raise forms.ValidationError(_("The amount cannot be negative."))
-        return v
+    def clean(self):
+        data = super().clean()
+        v = data.get("value")
+        if v is None:
+            return data
+        if data.get("mode") == self.TOTAL and self.so_far is not None:
+            if v < self.so_far:
+                self.add_error("value", _("The new total %(v)s is below the %(done)s reported so far.") % {
+                    "v": f"{v:g}", "done": f"{self.so_far:g}"})
+            data["value"] = v - self.so_far
+        elif v < 0:
+            self.add_error("value", _("The amount cannot be negative."))
+        return data
 
 
 class MeetingForm(WorkForm):

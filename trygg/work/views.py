@@ -398,11 +398,9 @@ def progress_new(request, code, pk):
     line = _line(request, pk)
     _own_side(request, line.owner_organisation)
 
-    def prepare(obj):
-        obj.line, obj.reported_by = line, request.user
-
     return _form_page(request, forms.ProgressForm, title=_("Report progress: %(l)s") % {"l": line.text},
-                      prepare=prepare, initial={"date": dt.date.today(), "line": line},
+                      instance=m.ProgressReport(line=line, reported_by=request.user),
+                      initial={"date": dt.date.today()},
                       back=lambda o: _url("promise", request.area, line.promise_id))
 
 
