@@ -2,8 +2,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from trygg.incidents.models import IMPORT_SOURCE_LABELS
 from trygg.picture.figures import SOURCE_LABELS
 from trygg.picture.problem_links import raise_problem_url
 
@@ -19,9 +19,6 @@ def raise_problem_for_row(context, row):
     snap = context.get("snap") or context.get("latest_snapshot")
     return raise_problem_url(context["request"].user, context["area"], snapshot_id=snap.pk if snap else None,
                              row=row) or ""
-
-
-IMPORT_SOURCE_LABELS = {"survey": _("Safety survey"), "population": _("Population"), "areas": _("Areas")}
 
 
 @register.filter
