@@ -201,9 +201,15 @@ def metro(request):
     """Göteborg against Stockholm and Malmö (and any municipality picked) per 100,000 inhabitants."""
     home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
     all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
-    codes = request.GET.getlist("m") or [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+    codes = request.GET.getlist("m")
+    added = (request.GET.get("add") or "").strip()
+    if not codes and not added:
+        codes = [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+    if added:  # typed or picked from the searchable list: a name (or a code)
+        hit = next((m for m in all_munis if added.casefold() in (m.name.casefold(), m.code)), None)
+        codes.append(hit.code if hit else added)
     chosen = [m for m in all_munis if m.code in codes]
-    ctx = {"municipalities": all_munis, "codes": codes}
+    ctx = {"municipalities": all_munis, "codes": codes, "chosen": chosen}
     try:
         choice = parse_choice(request.GET, home) if home else None
     except BadChoice as e:
@@ -211,7 +217,7 @@ def metro(request):
         return render(request, "picture/metro.html", ctx, status=400)
     unknown = [c for c in codes if c not in {m.code for m in chosen}]
     if unknown:
-        ctx["error"] = _("Unknown municipality code: %(codes)s") % {"codes": ", ".join(unknown)}
+        ctx["error"] = _("Unknown municipality: %(names)s") % {"names": ", ".join(unknown)}
         return render(request, "picture/metro.html", ctx, status=400)
     if choice:
         if not request.GET.get("from"):
