@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,6 +62,12 @@ def _chart_range(choice: Choice) -> tuple[dt.date, dt.date, str]:
     return start, choice.end, bucket
 
 
+def _chart_series(area, choice: Choice) -> dict:
+    """The page's trend chart (also frozen into a saved picture)."""
+    c_start, c_end, bucket = _chart_range(choice)
+    return figures.time_series(area, c_start, c_end, bucket, theme=choice.theme)
+
+
 def _latest_incidents(request, area, choice: Choice):
     """The latest incidents with the text the viewer may see: police text only with
     VIEW_POLICE_DETAIL, EST free text only for the partnership of the incident's area."""
@@ -93,12 +99,11 @@ def picture(request, code):
         ctx["error"] = str(e)
         return render(request, "picture/picture.html", ctx, status=400)
     fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme, user=request.user)
-    c_start, c_end, bucket = _chart_range(choice)
     latest_snapshot = (Snapshot.objects.filter(area=area, start=choice.start, end=choice.end, compare=choice.compare,
                                                theme=choice.theme or "").order_by("-created_at").first())
     ctx.update({
         "choice": choice, "fig": fig, "shortcuts": _shortcuts(choice.end),
-        "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
+        "series": _chart_series(area, choice),
         "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme),
         "latest": _latest_incidents(request, area, choice),
         "can_save": can(request.user, Capability.EDIT_WORK, area),
@@ -134,7 +139,7 @@ def snapshot_save(request, code):
     snap = Snapshot.objects.create(area=area, start=choice.start, end=choice.end, compare=choice.compare,
                                    theme=choice.theme or "", title=form.cleaned_data["title"],
                                    note=form.cleaned_data["note"], created_by=request.user,
-                                   data=freeze(area, choice))
+                                   data=freeze(area, choice, series=_chart_series(area, choice)))
     messages.success(request, _("The picture was saved as “%(title)s”.") % {"title": snap.title})
     return redirect(snap.get_absolute_url())
 
@@ -151,8 +156,20 @@ def snapshot_detail(request, code, pk):
     area = request.area
     snap = get_object_or_404(Snapshot.objects.select_related("created_by"), pk=pk, area=area)
     return render(request, "picture/snapshot_detail.html", {
-        "area": area, "snap": snap, "data": snap.data,
+        "area": area, "snap": snap, "data": snap.data, "series": snap.data.get("series"),
+        "has_map": bool(snap.data.get("map")),
+        "layers_url": reverse("picture:snapshot_layer", args=[area.code, snap.pk, "LAYER"]),
         "raise_problem_url": raise_problem_url(request.user, area, snapshot_id=snap.pk, theme=snap.theme or None)})
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def snapshot_layer(request, code, pk, layer):
+    """A saved picture's frozen map layer (GeoJSON as it was when saved)."""
+    snap = get_object_or_404(Snapshot, pk=pk, area=request.area)
+    frozen = (snap.data.get("map") or {}).get(layer)
+    if frozen is None:
+        raise Http404
+    return JsonResponse(frozen)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")

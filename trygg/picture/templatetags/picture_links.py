@@ -28,6 +28,14 @@ def source_label(code):
 
 
 @register.filter
+def theme_name(slug):
+    """Readable name of a theme slug ("narkotika" → "Narcotics")."""
+    from trygg.incidents.categories import theme_label
+
+    return theme_label(slug) if slug else ""
+
+
+@register.filter
 def local_time(iso):
     """An ISO timestamp (as stored in the figures and snapshots) in local time, "YYYY-MM-DD HH:MM"."""
     if not iso:
