@@ -49,6 +49,7 @@ class PublicNoDataTestCase(BaseTestCase):
             make(self.hjallbo, dt.date(2025, 1, 1) + dt.timedelta(days=7 * week), "narkotikabrott", n=2)
         r = self.client.get("/lagesbild/offentlig/2/")  # Centrum: no source has anything there
         self.assertContains(r, 'data-theme="total">no data</div>')
+        self.assertContains(r, 'data-theme="total">no data</td>')  # nor before it
         self.assertContains(r, "No source has data for this area in this period.")
         r = self.client.get("/lagesbild/offentlig/1/")
         self.assertNotContains(r, "No source has data")
