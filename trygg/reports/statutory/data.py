@@ -33,7 +33,7 @@ from trygg.incidents.categories import THEMES, category_label, theme_label
 from trygg.incidents.models import Incident
 from trygg.picture import figures, queries
 from trygg.reports.annual import maps
-from trygg.reports.annual.data import _hotspots, _trend_row
+from trygg.reports.annual.data import NO_DATA, _hotspots, _trend_row
 from trygg.reports.annual.tables import Table
 from trygg.surveys.results import area_series
 
@@ -41,7 +41,6 @@ from . import charts
 
 KINDS = ("lagesbild", "atgardsplan")
 YEARS_BACK = 5
-NO_DATA = gettext_lazy("no data")
 
 # The analyst's own text sections, per document (key, heading, what to write).
 TEXT_SECTIONS = {
