@@ -44,6 +44,9 @@ def test_brå_problem_goal_and_progress(page, live_server, details_world, login,
     assert "Brå" in page.locator("[data-testid=problem-indicator]").inner_text()
     assert "stold_ur_fordon" not in page.content()
     page.click("[data-testid=add-goal]")
+    page.wait_for_load_state("networkidle")
+    check(page, page.url, 320)
+    screenshot(page, "h17-goal-form-320")
     assert page.input_value("#id_sources") == "bra"
     assert page.input_value("#id_crime_type") == "stold_ur_fordon"
     page.fill("#id_title", "Färre stölder ur fordon")
