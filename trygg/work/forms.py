@@ -77,6 +77,18 @@ class ProblemForm(WorkForm):
 
         self.fields["snapshot"].queryset = Snapshot.objects.filter(area__path__startswith=self.area.path) \
             if self.area else Snapshot.objects.none()
+        self._name_indicator()
+
+    def _name_indicator(self):
+        """An indicator code from the picture ("bra/egendom/stold_ur_fordon") is shown by its name,
+        kept as the code (a goal is prefilled from it); free text stays a text field."""
+        from .indicators import parse
+
+        code = (self.data.get(self.add_prefix("indicator")) if self.is_bound else
+                self.initial.get("indicator", self.instance.indicator)) or ""
+        shown = parse(code)
+        if shown:
+            self.fields["indicator"].widget = forms.Select(choices=[(code, shown.label), ("", "—")])
 
 
 class CauseForm(WorkForm):

@@ -44,6 +44,18 @@ class BraGoalTestCase(BaseTestCase):
         r = self.client.get(f"/arbete/1/mal/{goal.pk}/andra/")
         self.assertContains(r, '<option value="stold_ur_fordon" selected>')
 
+    def test_the_raise_form_names_the_indicator_and_keeps_the_code(self):
+        self.login("alice")
+        url = f"/arbete/1/problem/ny/?indicator={CODE}&theme=egendom&area=1"
+        r = self.client.get(url)
+        self.assertContains(r, f'<option value="{CODE}" selected>Theft from vehicles · Reported crimes (Brå)</option>')
+        r = self.client.post("/arbete/1/problem/ny/", {"title": "Bilstölder", "area": self.nordost.pk,
+                                                      "theme": "egendom", "priority": 2, "indicator": CODE})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(Problem.objects.get(title="Bilstölder").indicator, CODE)
+        r = self.client.get("/arbete/1/problem/ny/?indicator=Narkotika, alla källor")
+        self.assertContains(r, 'value="Narkotika, alla källor"')  # free text stays a text field
+
     def test_it_checks_access(self):
         for name in ("carl", "rami", "lena"):
             self.login(name)
