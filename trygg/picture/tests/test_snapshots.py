@@ -58,6 +58,8 @@ class SnapshotTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         total = next(d for d in r.context["diff"] if d["kind"] == "total" and d["source"] == "all")
         self.assertEqual((total["count_a"], total["count_b"], total["difference"]), (100, 10, -90))
+        self.assertContains(r, "<td>All sources</td>")
+        self.assertNotContains(r, "<td>all · ")
         self.assertEqual(self.client.get(f"/lagesbild/1/ogonblicksbilder/jamfor/?s={a.pk}").status_code, 400)
 
     def test_it_checks_access(self):
