@@ -225,7 +225,14 @@ FOOTER = [
     "- situation picture page (target < 300 ms server time on SQLite): `benchmarks/bench_picture_page.py`, "
     "results in [README-picture.md](README-picture.md);",
     "- annual analysis (target < 30 s for the demo city): `benchmarks/bench_annual_report.py`, "
-    "results in [README-report.md](README-report.md).",
+    "results in [README-report.md](README-report.md);",
+    "- calibration of the change flags on the real data (issue 16): `benchmarks/bench_calibration.py`, "
+    "results in [README-calibration.md](README-calibration.md);",
+    "- placing police events from their text: `benchmarks/bench_placement.py`, results in "
+    "[README-placement.md](README-placement.md);",
+    "- load on `trygg serve` (issue 14: 50 concurrent clients × 60 s on the public and picture pages, gunicorn "
+    "on SQLite and PostgreSQL vs the development server): `benchmarks/bench_load.py`, results in "
+    "[README-load.md](README-load.md).",
 ]
 
 

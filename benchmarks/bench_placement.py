@@ -1,4 +1,5 @@
-"""Speed of text placement on the national feed (85,011 events) and the Västra Götaland file.
+"""Speed of text placement on the national feed (85,011 events) and the Västra Götaland file,
+then precision and coverage on the labelled sets (trygg/incidents/tests/data/placement_labels_1480*).
 
     python benchmarks/bench_placement.py     (needs a database with Göteborg's areas: trygg demo)
 
@@ -21,6 +22,7 @@ django.setup()
 from trygg.areas.models import Area  # noqa: E402
 from trygg.incidents.demo import DEMO  # noqa: E402
 from trygg.incidents.gazetteer import Gazetteer  # noqa: E402
+from trygg.incidents.placement_eval import LABELS, evaluate, read_labels  # noqa: E402
 from trygg.incidents.placing import load_gazetteer, replace_police_events  # noqa: E402
 from trygg.incidents.police import read_events  # noqa: E402
 
@@ -40,6 +42,12 @@ def main():
     t = time.perf_counter()
     moves = replace_police_events(dry_run=True)
     print(f"trygg place police-events --dry-run: {moves.checked} events, {time.perf_counter() - t:.2f} s")
+    events = {str(e["id"]): {"summary": e.get("summary") or "", "body": e.get("html_body") or ""}
+              for e in read_events(DEMO / "polisen_events_vastra_gotaland_2022-09_2026-08.json.gz")}
+    sets = {p.stem: read_labels("1480", p) for p in sorted(LABELS.glob("placement_labels_1480*.csv"))}
+    sets["all labelled events"] = {k: v for labels in list(sets.values()) for k, v in labels.items()}
+    for name, labels in sets.items():
+        print(f"\n{name}:\n  " + "\n  ".join(evaluate(gaz, events, labels).lines()))
 
 
 def _time(gaz, texts):

@@ -205,6 +205,38 @@ class LockoutTestCase(BaseTestCase):
         assert r.status_code == 429
 
 
+    @override_settings(AXES_FAILURE_LIMIT=3, AXES_IP_FAILURE_LIMIT=6,
+                       TRYGG_PROXY_IP_HEADER="HTTP_X_FORWARDED_FOR", TRYGG_PROXY_COUNT=1)
+    def test_behind_the_configured_proxy_each_client_ip_counts_on_its_own(self):
+        proxy = "127.0.0.1"  # every request reaches the app from the reverse proxy
+        for i in range(6):
+            self._fail(f"nobody{i}", proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        login = {"username": "alice", "password": PASSWORD}
+        r = self.client.post(self.url, login, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert r.status_code == 429
+        # a prepended address does not help: the proxy appends the address it saw
+        r = self.client.post(self.url, login, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8, 198.51.100.7")
+        assert r.status_code == 429
+        # another client behind the same proxy is not locked out by the first one
+        r = self.client.post(self.url, login, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+        assert r.status_code == 302
+
+    @override_settings(AXES_FAILURE_LIMIT=3, AXES_IP_FAILURE_LIMIT=6,
+                       TRYGG_PROXY_IP_HEADER="HTTP_X_FORWARDED_FOR", TRYGG_PROXY_COUNT=1)
+    def test_behind_the_proxy_the_username_limit_holds_across_client_ips(self):
+        for i in range(3):
+            self._fail("bob", "127.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{20 + i}")
+        r = self.client.post(self.url, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
+                             HTTP_X_FORWARDED_FOR="198.51.100.99")
+        assert r.status_code == 429
+        # two failures for a username stay below its limit
+        for i in range(2):
+            self._fail("alice", "127.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{40 + i}")
+        r = self.client.post(self.url, {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1",
+                             HTTP_X_FORWARDED_FOR="198.51.100.99")
+        assert r.status_code == 302
+
+
 def test_client_ip_from_the_configured_proxy_header_only():
     rf = RequestFactory()
     req = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")

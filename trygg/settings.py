@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "trygg.web.middleware.NoStoreMiddleware",
+    "trygg.reports.pdf_engine.PdfUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
 ]

@@ -338,15 +338,21 @@ def cmd_change(args, out) -> int:
             raise InputError(f"--history-cols needs pairs of columns (current, previous), got {len(cols)} columns")
         h = np.column_stack([t.floats(c) for c in cols])
         h1, h0 = h[:, 0::2], h[:, 1::2]
-    r = flag_changes(c1, c0, t1, t0, q=args.q, alpha=args.alpha, h1=h1, h0=h0)
+    r = flag_changes(c1, c0, t1, t0, q=args.q, alpha=args.alpha, h1=h1, h0=h0, min_events=args.min_events,
+                     test=args.test)
     names, keys = _cell_keys(t, args.key_cols)
+
+    def num(x):  # untested cells have no p-value: null, not NaN, in the output
+        return float(x) if np.isfinite(x) else None
+
     records = []
     for k in range(c1.size):
         rec = {n: keys[j][k] for j, n in enumerate(names)}
         rec.update(current=int(c1[k]), previous=int(c0[k]), ratio=float(r.ratio[k]), ci_low=float(r.ci_low[k]),
-                   ci_high=float(r.ci_high[k]), p=float(r.p_value[k]), p_adj=float(r.p_adj[k]),
-                   significant=bool(r.significant[k]), direction=str(r.direction[k]), phi=float(r.phi[k]),
-                   history_pairs=int(r.history[k]), method=str(r.method[k]))
+                   ci_high=float(r.ci_high[k]), p=num(r.p_value[k]), p_adj=num(r.p_adj[k]),
+                   significant=bool(r.significant[k]), direction=str(r.direction[k]), phi=num(r.phi[k]),
+                   history_pairs=int(r.history[k]), method=str(r.method[k]), expected=num(r.expected[k]),
+                   test=str(r.test[k]))
         records.append(rec)
     _write_records(records, args.format, out)
     return 0
@@ -484,13 +490,18 @@ def build_parser() -> argparse.ArgumentParser:
     hs.add_argument("--format", choices=["json", "geojson", "csv"], default="json")
     hs.set_defaults(func=cmd_hotspots)
 
-    ch = sub.add_parser("change", help="current vs previous counts: quasi-Poisson rate-ratio test + FDR",
-                        description="One row per cell (e.g. area × category). Quasi-Poisson test of the rate ratio "
-                                    "current/previous with the dispersion from the cell's own history of equal "
-                                    "periods (--history-cols): the mid-p value of the exact conditional test on the "
-                                    "counts divided by the dispersion; without enough "
-                                    "history the conservative fallback φ = 1 + 0.01·mean count. Benjamini–Hochberg "
-                                    "across all rows. Exposures (days, population) default to 1 (equal-length periods).")
+    ch = sub.add_parser("change", help="current vs expected counts: quasi-Poisson baseline test + FDR",
+                        description="One row per cell (e.g. area × category). With --history-cols (and --test "
+                                    "baseline, the default) the current count is tested against the count expected "
+                                    "from the previous period and the previous halves of the history pairs "
+                                    "(quasi-Poisson baseline, Farrington et al. 1996); a cell with fewer than 4 "
+                                    "usable history periods, or --test pair, gets the quasi-Poisson test of the "
+                                    "rate ratio current/previous with the dispersion from its own history (mid-p "
+                                    "value of the exact conditional test on the counts divided by the dispersion; "
+                                    "without enough history the conservative fallback φ = 1 + 0.01·mean count). "
+                                    "Cells with fewer than --min-events events in the two periods are not tested "
+                                    "(p null). Benjamini–Hochberg across the tested rows. Exposures (days, "
+                                    "population) default to 1 (equal-length periods).")
     common(ch, xy=False)
     ch.add_argument("--key-cols", default=None, help="comma-separated columns identifying a cell, copied to the output")
     ch.add_argument("--current-col", default="current", help="count in the current period (column 'current')")
@@ -503,6 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--history-cols", default=None,
                     help="past pairs of equal periods, as columns current1,previous1,current2,previous2,… "
                          "(the cell's own history the dispersion is estimated from)")
+    ch.add_argument("--test", choices=["baseline", "pair"], default="baseline",
+                    help="baseline: against the previous period and the history (default); pair: previous period only")
+    ch.add_argument("--min-events", type=int, default=20,
+                    help="cells with fewer events in the two periods together are not tested (20)")  # = change.MIN_EVENTS
     ch.add_argument("--q", type=float, default=0.05, help="false discovery rate (0.05)")
     ch.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level of the CIs (0.05)")
     ch.add_argument("--format", choices=["json", "csv", "table"], default="table")

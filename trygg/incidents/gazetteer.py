@@ -29,6 +29,7 @@ only if one of them comes first (police texts name the event's place first), els
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -53,7 +54,11 @@ def rules() -> dict:
             spelling[f] = forms[0]
     return {
         "direction": frozenset(raw["direction_words"]), "dispatch": frozenset(raw["dispatch_words"]),
+        "place_till": frozenset(raw["place_till_words"]),
         "arrest": frozenset(raw["arrest_words"]), "arrest_window": int(raw["arrest_window"]),
+        "arrest_reason": frozenset(raw["arrest_reason_words"]),
+        "lowercase_min": int(raw["lowercase_name_min_length"]),
+        "truncated_line": int(raw["truncated_line_length"]), "truncated_min": int(raw["truncated_min_chars"]),
         "organisation": frozenset(raw["organisation_words"]),
         "road": tuple(sorted(raw["compound_road"], key=len, reverse=True)),
         "street": tuple(sorted(raw["compound_street"], key=len, reverse=True)),
@@ -184,7 +189,12 @@ class Gazetteer:
             targets.pop(name_key(key), None)
         for key, t in (extra or {}).items():
             targets[name_key(key)] = t
+        # a name of several words is also known written as one ("Hjalmarbrantingsplatsen")
+        for key, t in list(targets.items()):
+            if " " in key:
+                targets.setdefault(key.replace(" ", ""), t)
         self.targets = targets
+        self.sorted_keys = sorted(k for k, t in targets.items() if t.path)
         self.max_words = max((k.count(" ") + 1 for k in targets), default=1)
         for path in {t.path for t in targets.values() if t.path and not t.outside}:
             self.levels.setdefault(path, "")
@@ -192,6 +202,8 @@ class Gazetteer:
     # -- lookup ---------------------------------------------------------------------------------
     def _lookup(self, key: str, single: bool) -> tuple[Target, str] | None:
         t = self.targets.get(key)
+        if t is None and key.count(" ") == 1:
+            t = self.targets.get(key.replace(" ", ""))  # "Slätta damm" is Slättadamm
         if t is not None:
             return t, "name"
         for suffix in self.rules["inflections"]:
@@ -222,9 +234,10 @@ class Gazetteer:
         if not text:
             return []
         r = self.rules
-        words, folded, caps, sentence, starts = [], [], [], [], []
-        s, last_end = 0, 0
+        words, folded, caps, sentence, starts, tight = [], [], [], [], [], []
+        s, last_end, line_end, first_line_words = 0, 0, text.find("\n"), 0
         for m in _WORD.finditer(text):
+            first_line_words += line_end < 0 or m.start() < line_end
             gap = text[last_end:m.start()]
             new_sentence = not words or bool(_SENTENCE_END.search(gap))
             if new_sentence and words:
@@ -235,10 +248,17 @@ class Gazetteer:
             caps.append(w[:1].isupper())
             sentence.append(s)
             starts.append(new_sentence)
+            tight.append(gap.isspace())
             last_end = m.end()
         n, out, i = len(words), [], 0
+        first_line = text[:line_end].rstrip() if line_end >= 0 else ""
+        cut = None  # the last word of a summary the feed cut mid-word
+        if len(first_line) >= r["truncated_line"] and first_line[-1:].isalnum() and first_line_words:
+            cut = first_line_words - 1
         while i < n:
-            if not (caps[i] or (folded[i] in r["lowercase_starts"] and i + 1 < n and caps[i + 1])):
+            lower_name = (not caps[i] and len(folded[i]) >= r["lowercase_min"] and folded[i] in self.targets
+                          and folded[i] not in r["common"])
+            if not (caps[i] or lower_name or (folded[i] in r["lowercase_starts"] and i + 1 < n and caps[i + 1])):
                 i += 1
                 continue
             hit = None
@@ -249,25 +269,47 @@ class Gazetteer:
                 if got is not None:
                     hit = (got, length)
                     break
+            if hit is None and cut is not None and cut - 1 <= i <= cut:
+                got = self._truncated(" ".join(folded[i:cut + 1]))
+                if got is not None:
+                    hit = ((got, "truncated"), cut + 1 - i)
             if hit is None:
                 i += 1
                 continue
             (target, rule), length = hit
-            if self._keep(i, length, folded, sentence, starts, target, rule):
+            if self._keep(i, length, folded, caps, sentence, starts, target, rule, tight):
                 out.append(Found(target, " ".join(words[i:i + length]), rule))
             i += length
         return out
 
-    def _keep(self, i, length, folded, sentence, starts, target, rule) -> bool:
+    def _truncated(self, start: str) -> Target | None:
+        """The one known name that the feed's cut summary word(s) ``start`` begin, if exactly one."""
+        if len(start.replace(" ", "")) < self.rules["truncated_min"]:
+            return None
+        k = bisect.bisect_left(self.sorted_keys, start)
+        hits = set()
+        while k < len(self.sorted_keys) and self.sorted_keys[k].startswith(start) and len(hits) < 2:
+            hits.add(self.targets[self.sorted_keys[k]])
+            k += 1
+        return hits.pop() if len(hits) == 1 else None
+
+    def _keep(self, i, length, folded, caps, sentence, starts, target, rule, tight) -> bool:
         r = self.rules
         same = [j for j in range(max(0, i - r["arrest_window"]), i) if sentence[j] == sentence[i]]
         prev = folded[i - 1] if i > 0 and sentence[i - 1] == sentence[i] else None
         prev2 = folded[i - 2] if i > 1 and sentence[i - 2] == sentence[i] else None
         if prev in r["organisation"]:
             return False
-        if prev in r["direction"] and not (prev == "till" and prev2 in r["dispatch"]):
+        if prev in r["direction"] and not (prev == "till" and (prev2 in r["dispatch"] or prev2 in r["place_till"])):
             return False
-        if any(folded[j] in r["arrest"] for j in same):
+        # "körs till Barnakuten Östra sjukhuset": a direction word, one capitalised word that is no
+        # name, then the name
+        prev3 = folded[i - 3] if i > 2 and sentence[i - 3] == sentence[i] else None
+        if prev2 in r["direction"] and prev is not None and caps[i - 1] and tight[i] and prev not in self.targets \
+                and not (prev2 == "till" and (prev3 in r["dispatch"] or prev3 in r["place_till"])):
+            return False
+        arrests = [j for j in same if folded[j] in r["arrest"]]
+        if arrests and not any(folded[k] in r["arrest_reason"] for k in range(arrests[-1] + 1, i)):
             return False
         if length == 1 and starts[i] and folded[i] in r["common"]:
             return False

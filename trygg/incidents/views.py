@@ -120,11 +120,22 @@ def _home_municipality():
     return Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE, level=Level.MUNICIPALITY).first()
 
 
+def _own_entry(municipality, pk):
+    """An analyst's own name of ``municipality`` by id, or None (shipped names are corrected by
+    adding a name of one's own, never deleted: a reload would bring them back)."""
+    from .models import PlaceName
+
+    if not str(pk or "").isdigit():
+        return None
+    return PlaceName.objects.filter(pk=int(pk), municipality=municipality, origin=PlaceName.Origin.ANALYST).first()
+
+
 @access(Capability.IMPORT_DATA)
 def gazetteer(request):
-    """The home municipality's place names: search, add or correct a name, preview which stored
-    police events it would move, save and re-place. Analysts (import capability) only."""
+    """The home municipality's place names: search, add, edit or delete a name, preview which
+    stored police events it would move, save and re-place. Analysts (import capability) only."""
     from django.db import transaction
+    from django.http import Http404
 
     from .forms import PlaceNameForm
     from .gazetteer import Gazetteer, Target, name_key
@@ -137,20 +148,45 @@ def gazetteer(request):
     areas = list(Area.objects.filter(path__startswith=municipality.path,
                                      level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE])
                  .order_by("path"))
-    form = PlaceNameForm(request.POST or None, areas=[municipality, *areas])
-    preview = None
-    if request.method == "POST" and form.is_valid():
+    qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
+    action = request.POST.get("action", "")
+    editing = _own_entry(municipality, request.POST.get("entry") or request.GET.get("edit"))
+    if request.GET.get("edit") and editing is None:
+        raise Http404
+    preview = deleting = None
+    if request.method == "POST" and action in ("delete-preview", "delete"):
+        if editing is None:
+            raise Http404
+        pk, name = editing.pk, editing.name
+        with transaction.atomic():
+            editing.delete()
+            moves = replace_police_events(dry_run=action != "delete", placer=Placer(), queryset=qs, examples=100)
+            if action == "delete":
+                messages.success(request, _("Deleted “%(name)s”; %(n)d police events were placed again.")
+                                 % {"name": name, "n": moves.changed})
+                return redirect("incidents:gazetteer")
+            transaction.set_rollback(True)  # a preview changes nothing
+        editing = PlaceName.objects.get(pk=pk)
+        preview, deleting = moves, editing
+        form = PlaceNameForm(areas=[municipality, *areas])
+    else:
+        initial = {"name": editing.name, "area": editing.area.code if editing.area else "", "note": editing.note} \
+            if editing else None
+        form = PlaceNameForm(request.POST or None, initial=initial, areas=[municipality, *areas])
+    if request.method == "POST" and not deleting and form.is_valid():
         d = form.cleaned_data
         path = d["area"].path if d["area"] else ""
         key = name_key(d["name"])
-        gaz = Gazetteer(municipality, extra={d["name"]: Target(path, municipality.path, d["name"])})
+        gaz = Gazetteer(municipality, extra={d["name"]: Target(path, municipality.path, d["name"])},
+                        exclude_names={editing.name} if editing and name_key(editing.name) != key else None)
         placer = Placer({municipality.pk: gaz})
-        qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
-        if request.POST.get("action") == "save":
+        if action == "save":
             with transaction.atomic():
                 same = [p for p in PlaceName.objects.filter(municipality=municipality, name__iexact=d["name"])
-                        if name_key(p.name) == key]
-                entry = same[0] if same else PlaceName(municipality=municipality)
+                        if name_key(p.name) == key and (editing is None or p.pk != editing.pk)]
+                if editing is not None and same:
+                    same[0].delete()  # renamed onto another name: one entry per name
+                entry = editing or (same[0] if same else PlaceName(municipality=municipality))
                 entry.name, entry.area, entry.note = d["name"], d["area"], d["note"]
                 entry.kind, entry.origin, entry.created_by = PlaceName.Kind.NAME, PlaceName.Origin.ANALYST, request.user
                 entry.save()
@@ -166,6 +202,7 @@ def gazetteer(request):
     show_text = can(request.user, Capability.VIEW_POLICE_DETAIL)
     return render(request, "incidents/gazetteer.html", {
         "municipality": municipality, "form": form, "preview": preview, "show_text": show_text, "q": q,
+        "editing": editing, "deleting": deleting,
         "names": names.order_by("name")[:300], "total": PlaceName.objects.filter(municipality=municipality).count(),
         "own": PlaceName.objects.filter(municipality=municipality, origin=PlaceName.Origin.ANALYST)
         .select_related("area", "created_by").order_by("-updated_at")[:50],

@@ -54,7 +54,9 @@ def exclusive(name: str):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Busy(f"{name} is already running (lock {path})")
+            fh.seek(0)
+            holder = fh.read().strip()
+            raise Busy(f"{name} is already running (lock {path}{', pid ' + holder if holder else ''})")
         fh.seek(0)
         fh.truncate()
         fh.write(f"{os.getpid()}\n")
@@ -75,19 +77,54 @@ def _last_run(job: str):
     return qs.order_by("-started_at").values_list("started_at", flat=True).first()
 
 
-def is_due(job: str, now=None) -> bool:
+def _daily(spec: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(x) for x in spec.split(":"))
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return hour, minute
+    except ValueError:
+        pass
+    raise ValueError(f"not a time of day HH:MM: {spec!r}")
+
+
+def next_due(job: str, now=None):
+    """When ``job`` is next due (at or before ``now`` if it is due now); None when it is off."""
     spec = schedule()[job]
     if not spec:
-        return False
+        return None
     now = now or timezone.now()
     last = _last_run(job)
     if job == "police":
-        return last is None or (now - last).total_seconds() >= int(spec)
-    hour, minute = (int(x) for x in spec.split(":"))
+        return now if last is None else last + timedelta(seconds=int(spec))
+    hour, minute = _daily(spec)
     local = timezone.localtime(now)
     today_at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     slot = today_at if local >= today_at else today_at - timedelta(days=1)  # the latest slot that has passed
-    return last is None or last < slot
+    if last is None or last < slot:
+        return slot
+    return slot + timedelta(days=1)
+
+
+def is_due(job: str, now=None) -> bool:
+    now = now or timezone.now()
+    due = next_due(job, now)
+    return due is not None and due <= now
+
+
+def plan(now=None) -> list[str]:
+    """One line per job: its schedule, its last run and when it is next due."""
+    now = now or timezone.now()
+    lines = []
+    for job, spec in schedule().items():
+        if not spec:
+            lines.append(f"{job}: off")
+            continue
+        every = f"every {spec} s" if job == "police" else f"daily at {spec}"
+        last, due = _last_run(job), next_due(job, now)
+        last_text = f"{timezone.localtime(last):%Y-%m-%d %H:%M}" if last else "never"
+        due_text = "now" if due <= now else f"{timezone.localtime(due):%Y-%m-%d %H:%M}"
+        lines.append(f"{job}: {every}; last run {last_text}; next {due_text}")
+    return lines
 
 
 def _record_failure(job: str, message: str, file_name: str = "") -> None:
@@ -165,8 +202,8 @@ def run_due(now=None, out=None) -> list[str]:
             continue
         try:
             lines.append(f"{job}: {run_job(job)}")
-        except Busy as exc:
-            lines.append(f"{job}: {exc}")
+        except Busy as exc:  # a hand-started run of the same job holds the lock: try again next tick
+            lines.append(f"{job}: skipped: {exc}")
         except Exception as exc:  # one failing job must not stop the others
             lines.append(f"{job}: FAILED {type(exc).__name__}: {exc}")
         if out:

@@ -21,7 +21,7 @@ from trygg.web.spreadsheet import about_sheet, safe_text, write_table
 
 COLUMNS = ["kind", "source", "theme", "category", "label", "period", "count", "rate", "comparison_count",
            "comparison_rate", "ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction",
-           "data_up_to", "incomplete", "synthetic"]
+           "data_up_to", "incomplete", "synthetic", "expected", "test"]
 
 # (field, header, number kind) of the Excel sheet
 XLSX_COLUMNS = [
@@ -31,7 +31,8 @@ XLSX_COLUMNS = [
     ("rate", gettext_lazy("per 1,000 inhabitants"), "float2"),
     ("comparison_count", gettext_lazy("Count, comparison period"), "int"),
     ("comparison_rate", gettext_lazy("per 1,000, comparison period"), "float2"),
-    ("ratio", gettext_lazy("Rate ratio"), "float2"), ("ci_low", gettext_lazy("95 percent CI, low"), "float2"),
+    ("expected", gettext_lazy("Expected count"), "float2"),
+    ("ratio", gettext_lazy("Ratio to expected"), "float2"), ("ci_low", gettext_lazy("95 percent CI, low"), "float2"),
     ("ci_high", gettext_lazy("95 percent CI, high"), "float2"), ("p_value", gettext_lazy("p-value"), "float4"),
     ("p_adj", gettext_lazy("p-value after FDR"), "float4"),
     ("significant", gettext_lazy("Significant change"), "bool"), ("direction", gettext_lazy("Direction"), "text"),
@@ -110,9 +111,13 @@ def to_xlsx(fig) -> bytes:
         lines.append((_("Reported crimes (Brå)"), _("statistics year %(y)s against the year before") % {"y": fig.bra_year}))
     lines += [
         (_("Method"), _("Counts of police events and EST reports in the area and period; rates per 1,000 inhabitants; "
-                        "change as the rate ratio against the comparison period with an exact Poisson test, and "
-                        "Benjamini–Hochberg false-discovery-rate control at 5 percent over all rows of the file. A "
-                        "source not yet collected in the comparison period has no ratio or test.")),
+                        "change as the ratio to the count expected from the comparison period and the equal periods "
+                        "before it, with the quasi-Poisson baseline test of Farrington et al. (1996) (a row with a "
+                        "short history: against the comparison period alone, the mid-p value of the exact "
+                        "conditional test on the counts divided by the dispersion of its own history); rows with "
+                        "fewer than %(n)s events in the two periods are not tested; Benjamini–Hochberg "
+                        "false-discovery-rate control at 5 percent over all tested rows of the file. A source not "
+                        "yet collected in the comparison period has no ratio or test.") % {"n": fig.min_events}),
         (_("Exported"), timezone.localtime(timezone.now())),
     ]
     about_sheet(wb, _("About this export"), lines)

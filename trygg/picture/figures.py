@@ -39,7 +39,7 @@ CURRENCY_SOURCES = ("police", "est", "bra", "population")  # every source a figu
 COMPARES = ("previous", "last-year")
 RATE_PER = 1000.0
 FDR_Q = 0.05
-HISTORY_PAIRS = 12  # past pairs of equal periods each row's dispersion is estimated from
+HISTORY_PAIRS = 24  # past pairs of equal periods: the baseline (and the two-period dispersion) of each row
 SMALL_COUNT = 5  # public figures show counts 1–4 as "1–4"
 
 
@@ -66,6 +66,8 @@ class FigureRow:
     data_up_to: str | None = None  # the last day the row's source(s) are complete (ISO date)
     incomplete: bool = False  # the period runs past that day: the count is partial and not tested
     synthetic: int = 0  # how many of ``count`` are synthetic demo rows (not real observations)
+    expected: float | None = None  # the count ``ratio`` is taken against (``change.flag_changes``)
+    test: str = ""  # "baseline" (against the comparison period and the periods before it), "pair" or ""
 
     @property
     def statement(self):
@@ -75,6 +77,8 @@ class FigureRow:
 
 @dataclass
 class PictureFigures:
+    min_events = change.MIN_EVENTS  # rows with fewer events in the two periods are not tested
+
     area_code: str
     area_name: str
     area_level: str
@@ -209,9 +213,12 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
     all sources, totals; plus Brå reported crimes of the latest statistics year ≤ ``end``'s year
     against the year before. Each row has the count, the rate per 1,000 inhabitants (population of
     ``end``'s year or the latest before it), the comparison count and rate, the rate ratio with its
-    CI and p-value (``change.flag_changes``: quasi-Poisson rate-ratio test with each row's
-    dispersion estimated from its own history of ``HISTORY_PAIRS`` past pairs of equal periods,
-    fetched in one query for all rows; exposure = days of each period, one year for Brå) and the
+    CI and p-value (``change.flag_changes``: the count against the one expected from the row's
+    baseline – the comparison period and the comparison halves of ``HISTORY_PAIRS`` past pairs of
+    equal periods, fetched in one query for all rows – or, with too short a history, against the
+    comparison period alone with the dispersion of that history; rows with fewer than
+    ``change.MIN_EVENTS`` events in the two periods are not tested; exposure = days of each period,
+    one year for Brå) and the
     Benjamini–Hochberg adjusted p-value across ALL rows shown together; ``significant``
     and ``direction`` flag only changes that survive the FDR control at q = 0.05.
     A source that was not yet collected when the comparison period started
@@ -337,7 +344,8 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
                 p_value=_f(flags.p_value[i]), p_adj=_f(flags.p_adj[i]), significant=bool(flags.significant[i]),
                 direction=str(flags.direction[i]), period=s[9], comparable=bool(ok[i]),
                 data_up_to=(f"{s[9]}-12-31" if s[1] == "bra" else daily_up_to if s[1] == "all" else up_to.get(s[1])),
-                incomplete=bool(cut[i]), synthetic=int(s[10]),
+                incomplete=bool(cut[i]), synthetic=int(s[10]), expected=_f(flags.expected[i]),
+                test=str(flags.test[i]),
             ))
     return PictureFigures(
         area_code=area.code, area_name=area.name, area_level=area.level, start=start, end=end, compare=compare,
@@ -363,11 +371,13 @@ def _flags_where(ok: np.ndarray, c1, c0, t1, t0, h1=None, h0=None):
     n = len(ok)
     out = SimpleNamespace(ratio=np.full(n, np.nan), ci_low=np.full(n, np.nan), ci_high=np.full(n, np.nan),
                           p_value=np.full(n, np.nan), p_adj=np.full(n, np.nan),
-                          significant=np.zeros(n, dtype=bool), direction=np.full(n, "", dtype=object))
+                          significant=np.zeros(n, dtype=bool), direction=np.full(n, "", dtype=object),
+                          expected=np.full(n, np.nan), test=np.full(n, "", dtype=object))
     if ok.any():
         f = change.flag_changes(c1[ok], c0[ok], t1[ok], t0[ok], q=FDR_Q,
                                 h1=None if h1 is None else h1[ok], h0=None if h0 is None else h0[ok])
-        for name in ("ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction"):
+        for name in ("ratio", "ci_low", "ci_high", "p_value", "p_adj", "significant", "direction", "expected",
+                     "test"):
             getattr(out, name)[ok] = getattr(f, name)
     return out
 

@@ -60,14 +60,16 @@ def _finite(x) -> bool:
 
 
 def describe(ratio, ci_low, ci_high, p_value=None, *, significant: bool | None = None, kind: str = "change",
-             wants_down: bool | None = None) -> Statement:
+             wants_down: bool | None = None, against: str = "comparison") -> Statement:
     """Word a rate ratio (current / comparison, or the action area's change relative to the
     comparison area's) with its 95 % CI.
 
     ``kind``: "change" (a figure against its comparison period), "effect" (an action's
     difference-in-differences rate ratio) or "goal" (a goal's indicator against its baseline; needs
     ``wants_down``). ``significant`` is the caller's test result (e.g. the FDR flag); when None it is
-    ``p_value < ALPHA``. Without a ratio or a p-value/flag the statement is "untested".
+    ``p_value < ALPHA``. Without a ratio or a p-value/flag the statement is "untested". For a
+    change, ``against`` says what the ratio is taken against: "comparison" (the comparison period)
+    or "baseline" (the count expected from the comparison period and the periods before it).
     """
     if kind not in ("change", "effect", "goal"):
         raise ValueError(f"kind must be change, effect or goal, not {kind!r}")
@@ -96,6 +98,12 @@ def describe(ratio, ci_low, ci_high, p_value=None, *, significant: bool | None =
         if towards:
             return Statement(verdict, _("A clear change towards the goal (%(ci)s).") % {"ci": ci})
         return Statement(verdict, _("A clear change away from the goal (%(ci)s).") % {"ci": ci})
+    if against == "baseline":
+        if up:
+            return Statement(verdict, _("More than expected from the comparison period and the periods before it "
+                                        "(%(ci)s).") % {"ci": ci})
+        return Statement(verdict, _("Fewer than expected from the comparison period and the periods before it "
+                                    "(%(ci)s).") % {"ci": ci})
     if up:
         return Statement(verdict, _("More than in the comparison period (%(ci)s).") % {"ci": ci})
     return Statement(verdict, _("Fewer than in the comparison period (%(ci)s).") % {"ci": ci})
@@ -110,7 +118,8 @@ def describe_row(row) -> Statement:
     ratio = get("ratio")
     if ratio is None and get("count", 0) > 0 and get("comparison_count", 0) == 0:
         ratio = math.inf  # from none to some: the ratio is unbounded (JSON keeps it as null)
-    return describe(ratio, get("ci_low"), get("ci_high"), get("p_adj"), significant=bool(get("significant")))
+    return describe(ratio, get("ci_low"), get("ci_high"), get("p_adj"), significant=bool(get("significant")),
+                    against="baseline" if get("test") == "baseline" else "comparison")
 
 
 def displacement(wdq_result, effect_significant: bool) -> Statement:
@@ -134,3 +143,22 @@ def displacement(wdq_result, effect_significant: bool) -> Statement:
                                          "counterproductive overall."),
     }
     return Statement(wdq_result.interpretation, texts[wdq_result.interpretation])
+
+
+def describe_survey_change(change, higher_is_worse: bool, *, share: bool) -> Statement:
+    """Word a survey indicator's change since the survey year before (``trygg.surveys.statistics
+    .Change`` with its Benjamini–Hochberg ``p_adj`` over the table): "better"/"worse" only when
+    significant after FDR, otherwise "no change that can be told from chance"; always with the
+    difference and the adjusted p-value. No change (a result hidden or missing): "untested"."""
+    if change is None:
+        return Statement("untested", _("Not tested: a result is missing or has fewer than 5 answers."))
+    p = change.p_adj if change.p_adj is not None else change.p_value
+    unit = _("percentage points") if share else _("points")
+    values = {"diff": ("+" if change.difference > 0 else "") + _num(change.difference, 1), "unit": unit, "p": _p(p)}
+    detail = _("difference %(diff)s %(unit)s, p after FDR %(p)s") % values
+    if not change.significant:
+        return Statement("none", _("No change that can be told from chance (%(detail)s).") % {"detail": detail})
+    worse = (change.difference > 0) == bool(higher_is_worse)
+    if worse:
+        return Statement("worse", _("Worse than in the survey before (%(detail)s).") % {"detail": detail})
+    return Statement("better", _("Improved since the survey before (%(detail)s).") % {"detail": detail})

@@ -1,7 +1,8 @@
 """The weekly brief: one page per area for the Monday meeting (A4 PDF and PPTX slides).
 
-Per area: KPI tiles (count of the last complete ISO week, change against the week before, a flag
-only where the exact test with FDR control says so, a 12-week trend line), the map of the last 28
+Per area: KPI tiles (count of the last complete ISO week, change against the count expected from
+the week before and the weeks before it, a flag only where the picture's test with FDR control
+says so, a 12-week trend line), the map of the last 28
 days (sub-areas, placed incidents, Gi* hotspots), the flagged changes and the actions that are due.
 Every figure comes from ``trygg.picture.figures`` (the numbers of the situation picture)."""
 
@@ -173,9 +174,9 @@ def html(brief: Brief, standalone=True) -> str:
 
 
 def pdf(brief: Brief) -> bytes:
-    from weasyprint import HTML
+    from trygg.reports.pdf_engine import html_document
 
-    return HTML(string=html(brief), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
+    return html_document(string=html(brief), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
 
 
 def pptx(brief: Brief) -> bytes:

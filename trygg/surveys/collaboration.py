@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Membership
 
+from . import smallgroups
 from .models import (
     INVITED_ROLES,
     QUESTION_SHORT,
@@ -44,14 +45,27 @@ def open_invitations(user):
 
 @dataclass
 class GroupSummary:
+    """One group's answers; ``hidden`` (``smallgroups.SMALL`` / ``PROTECT``) when the group may not
+    be shown, and then no count, rate or mean is kept at all, only the reason."""
+
     label: str
-    invited: int
-    answered: int
+    invited: int | None
+    answered: int | None
     means: dict  # question → mean or None
+    hidden: str = ""
 
     @property
     def response_rate(self) -> float | None:
         return 100.0 * self.answered / self.invited if self.invited else None
+
+    @property
+    def hidden_label(self) -> str:
+        return smallgroups.label(self.hidden)
+
+    def protected(self, reason: str) -> GroupSummary:
+        if not reason:
+            return self
+        return GroupSummary(self.label, None, None, {q: None for q in self.means}, reason)
 
 
 def _summary(label, invitations) -> GroupSummary:
@@ -65,7 +79,10 @@ def _invitations(rnd):
 
 
 def round_summary(rnd) -> dict:
-    """Totals, per area and per role, plus the comments (already free of personal data)."""
+    """Totals, per area and per role, plus the comments (already free of personal data). Groups of
+    fewer than 5 answers, and those hidden so that such a group cannot be worked out from the total
+    and the others, carry only their reason (``trygg.surveys.smallgroups``: the total, the areas and
+    the roles are protected together, as one linked table of answer counts)."""
     invs = _invitations(rnd)
     by_area, by_role = defaultdict(list), defaultdict(list)
     for i in invs:
@@ -73,20 +90,29 @@ def round_summary(rnd) -> dict:
         by_role[i.role].append(i)
     from trygg.accounts.models import Role
 
+    total = _summary(str(_("All")), invs)
+    areas = [_summary(k, v) for k, v in sorted(by_area.items())]
+    roles = [_summary(str(Role(k).label) if k in Role.values else k, v) for k, v in sorted(by_role.items())]
+    groups = [total, *areas, *roles]
+    na = len(areas)
+    reasons = smallgroups.protect([g.answered for g in groups],
+                                  [(0, range(1, 1 + na)), (0, range(1 + na, len(groups)))])
+    groups = [g.protected(r) for g, r in zip(groups, reasons, strict=True)]
     return {
-        "total": _summary(str(_("All")), invs),
-        "by_area": [_summary(k, v) for k, v in sorted(by_area.items())],
-        "by_role": [_summary(str(Role(k).label) if k in Role.values else k, v) for k, v in sorted(by_role.items())],
+        "total": groups[0],
+        "by_area": groups[1:1 + na],
+        "by_role": groups[1 + na:],
         "comments": [i.answer.comment for i in invs if hasattr(i, "answer") and i.answer.comment],
     }
 
 
 def trend(until_year: int | None = None) -> list[tuple[int, GroupSummary]]:
-    """(year, total summary) for every round up to ``until_year``, oldest first."""
+    """(year, total summary) for every round up to ``until_year``, oldest first — the totals as the
+    round's own page shows them (``round_summary``), so a total hidden there is hidden here too."""
     rounds = CollaborationRound.objects.order_by("year")
     if until_year:
         rounds = rounds.filter(year__lte=until_year)
-    return [(r.year, _summary(str(_("All")), _invitations(r))) for r in rounds]
+    return [(r.year, round_summary(r)["total"]) for r in rounds]
 
 
 __all__ = ["QUESTION_SHORT", "send_round", "open_invitations", "round_summary", "trend", "CollaborationAnswer", "GroupSummary"]

@@ -47,6 +47,7 @@ class Change:
     p_value: float
     significant: bool
     method: str  # "two-proportion z-test" or "difference of independent estimates"
+    p_adj: float | None = None  # Benjamini–Hochberg over the table's family (trygg.surveys.results)
 
 
 def compare(cur, ref, *, share: bool, alpha: float = 0.05) -> Change | None:

@@ -300,3 +300,21 @@ def test_baseline_is_calibrated_on_stationary_overdispersed_counts():
     assert 0.03 <= share <= 0.07
     up = baseline_test(draw[:, 0] * 1.5, draw[:, 1], 28.0, 28.0, h0=draw[:, 2:])
     assert float((up.p_value < 0.05).mean()) >= 0.8
+
+
+def test_flag_changes_leaves_small_cells_out_of_the_family():
+    """Cells with fewer than MIN_EVENTS events together get no p-value and no flag, and do not
+    count in the Benjamini–Hochberg family (independent filtering): the big cell's adjusted p is
+    the one of a family of the tested cells only."""
+    c1 = np.array([300, 12, 3, 0, 1])
+    c0 = np.array([200, 6, 0, 1, 1])
+    f = flag_changes(c1, c0)
+    tested = (c1 + c0) >= 20
+    assert np.isnan(f.p_value[~tested]).all() and not f.significant[~tested].any()
+    assert np.isfinite(f.ratio[1])  # the ratio and CI stay, only the test is left out
+    alone = flag_changes(c1[:1], c0[:1])
+    np.testing.assert_allclose(f.p_adj[0], alone.p_adj[0])
+    assert f.significant[0] and f.direction[0] == "up"
+    everything = flag_changes(c1, c0, min_events=0)
+    assert np.isfinite(everything.p_value).all()
+    assert everything.p_adj[0] > f.p_adj[0]  # five tests in the family instead of one

@@ -113,8 +113,20 @@ def test_change_and_evaluate_and_trend(tmp_path, capsys):
     assert code == 0, err
     rows = json.loads(out)
     assert rows[0]["area"] == "A" and rows[0]["direction"] == "up" and rows[1]["direction"] == ""
-    assert rows[0]["history_pairs"] == 4 and rows[0]["method"] == "quasi-poisson" and rows[0]["phi"] == 1.0
+    # A has 4 history pairs: tested against its baseline (previous + the 4 earlier previous halves)
+    assert rows[0]["test"] == "baseline" and rows[0]["method"] == "baseline" and rows[0]["history_pairs"] == 4
+    assert rows[0]["expected"] == pytest.approx((100 + 103 + 97 + 104 + 102) / 5)
+    assert rows[0]["ratio"] == pytest.approx(200 / rows[0]["expected"])
+    # B (11 events) and C (none) are below --min-events: no test, p null, never flagged
+    assert rows[1]["test"] == "" and rows[1]["p"] is None and rows[1]["p_adj"] is None
     assert rows[2]["ratio"] is None
+    code, out, err = run(["change", path, "--format", "json", "--test", "pair", "--min-events", "0",
+                          "--history-cols", "a1,a0,b1,b0,c1,c0,d1,d0"], capsys)
+    rows = json.loads(out)
+    assert rows[0]["test"] == "pair" and rows[0]["method"] == "quasi-poisson" and rows[0]["phi"] == 1.0
+    assert rows[0]["ratio"] == pytest.approx(2.0) and rows[1]["p"] is not None
+    from trygg.analysis import change
+    assert change.MIN_EVENTS == 20  # the CLI's --min-events default repeats it (no scipy import at start-up)
     # without the history the conservative fallback is used and says so
     code, out, err = run(["change", path, "--format", "json"], capsys)
     assert json.loads(out)[0]["method"] == "fallback"

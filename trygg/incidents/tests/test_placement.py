@@ -254,6 +254,45 @@ class GazetteerPageTestCase(WorldMixin, BaseTestCase):
         self.assertEqual(PlaceName.objects.filter(municipality=self.goteborg, name__iexact="kvarngatan").count(), 1)
         self.assertEqual(Incident.objects.filter(area=self.eriksbo).count(), 0)
 
+    def test_edit_and_delete_an_own_name(self):
+        self.login("ulla")
+        self.client.post(self.url, {"name": "Kvarngatan", "area": self.eriksbo.code, "action": "save"})
+        entry = PlaceName.objects.get(municipality=self.goteborg, name="Kvarngatan")
+        r = self.client.get(self.url, {"edit": entry.pk})
+        self.assertEqual(r.context["form"].initial["area"], self.eriksbo.code)
+        # edit: point it elsewhere, same entry
+        self.client.post(self.url, {"entry": entry.pk, "name": "Kvarngatan", "area": self.hjallbo.code, "action": "save"})
+        entry.refresh_from_db()
+        self.assertEqual(entry.area, self.hjallbo)
+        self.assertEqual(Incident.objects.filter(area=self.hjallbo, placement="text").count(), 2)
+        # delete: the preview shows what would move back and changes nothing
+        r = self.client.post(self.url, {"entry": entry.pk, "action": "delete-preview"})
+        self.assertEqual(r.context["preview"].changed, 2)
+        self.assertEqual(r.context["preview"].placed_after, 0)
+        self.assertTrue(PlaceName.objects.filter(pk=entry.pk).exists())
+        self.assertEqual(Incident.objects.filter(area=self.hjallbo).count(), 2)
+        r = self.client.post(self.url, {"entry": entry.pk, "action": "delete"})
+        self.assertRedirects(r, self.url)
+        self.assertFalse(PlaceName.objects.filter(pk=entry.pk).exists())
+        self.assertEqual(Incident.objects.filter(area=self.goteborg, placement="municipality").count(), 3)
+
+    def test_delete_checks_access(self):
+        own = PlaceName.objects.create(municipality=self.goteborg, name="Kvarngatan", area=self.eriksbo,
+                                       origin="analyst")
+        shipped = PlaceName.objects.get(municipality=self.goteborg, name="Hjällbo torg")
+        for username in ("alice", "bob", "carl", "rami", "lena", "nils"):
+            self.login(username)
+            self.assertEqual(self.client.post(self.url, {"entry": own.pk, "action": "delete"}).status_code, 403, username)
+        self.login("ulla")
+        # shipped names are corrected by a name of one's own, not deleted; another municipality's never
+        self.assertEqual(self.client.post(self.url, {"entry": shipped.pk, "action": "delete"}).status_code, 404)
+        other = PlaceName.objects.create(municipality=self.molndal, name="Kvarnen", origin="analyst")
+        self.assertEqual(self.client.post(self.url, {"entry": other.pk, "action": "delete"}).status_code, 404)
+        self.assertEqual(self.client.get(self.url, {"edit": shipped.pk}).status_code, 404)
+        self.assertTrue(PlaceName.objects.filter(pk__in=[own.pk, shipped.pk, other.pk]).count() == 3)
+        self.assertEqual(self.client.post(self.url, {"entry": own.pk, "action": "delete"}).status_code, 302)
+        self.assertFalse(PlaceName.objects.filter(pk=own.pk).exists())
+
     def test_it_refuses_personal_data(self):
         self.login("ulla")
         r = self.client.post(self.url, {"name": "19811218-9876", "action": "save"})
@@ -284,6 +323,19 @@ class PictureBlockTestCase(WorldMixin, BaseTestCase):
         self.assertEqual((district["text"], district["only_municipality"]), (2, 2))
         self.assertEqual([n for _label, n in district["levels"]], [1, 1])
         self.assertEqual(placement_share(self.nordost, dt.date(2025, 6, 1), dt.date(2025, 6, 30))["text"], 0)
+
+    def test_the_public_page_says_how_much_is_placed_citywide(self):
+        from types import SimpleNamespace
+
+        from trygg.picture.views import _public_placement
+
+        period = SimpleNamespace(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
+        for area in (self.nordost, self.goteborg):  # a district shows the municipality's figures, never its own
+            got = _public_placement(area, period)
+            self.assertEqual((got["municipality"], got["text"], got["only_municipality"], got["percent"]),
+                             (self.goteborg, 2, 2, 50))
+        empty = _public_placement(self.nordost, SimpleNamespace(start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30)))
+        self.assertIsNone(empty["percent"])
 
     def test_the_picture_page_shows_the_block(self):
         self.login("alice")

@@ -43,6 +43,9 @@ class ExportTestCase(BaseTestCase):
         headers = [c.value for c in ws[1]]
         self.assertNotIn("p_adj", headers)  # labels, not field names
         self.assertIn("Om uttaget", wb.sheetnames)
+        about = " ".join(str(c.value) for row in wb["Om uttaget"].iter_rows() for c in row if c.value)
+        self.assertIn("mid-p", about)  # the change test actually used, not the exact Poisson test
+        self.assertNotRegex(about, "exact Poisson test|exakt Poissontest")
         sources = [c.value for c in ws["B"][1:]]
         self.assertNotIn("police", sources)  # source names, not codes
         rates = [c for c in ws["G"][1:] if isinstance(c.value, float)]

@@ -38,7 +38,10 @@ class FiguresTestCase(BaseTestCase):
         t1 = np.array([28.0 if r.source != "bra" else 1.0 for r in fig.rows])
         expected = change.flag_changes(c1, c0, t1, t1)
         self.assertEqual([r.direction for r in fig.rows], list(expected.direction))
-        np.testing.assert_allclose([r.p_adj for r in fig.rows], expected.p_adj)
+        np.testing.assert_allclose([np.nan if r.p_adj is None else r.p_adj for r in fig.rows], expected.p_adj)
+        untested = [r for r in fig.rows if r.count + r.comparison_count < change.MIN_EVENTS]
+        self.assertTrue(untested)
+        self.assertTrue(all(r.p_value is None and not r.significant for r in untested))
         self.assertEqual(drugs.direction, "up")
         self.assertTrue(drugs.significant)
         assault = next(r for r in fig.rows if r.category == "misshandel")

@@ -22,8 +22,9 @@ from trygg.analysis.spatial import project
 from trygg.areas.models import Area, Level
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
+from trygg.incidents.templatetags.placement_tags import placement_share
 from trygg.picture import figures, maplayers, queries
-from trygg.surveys import collaboration
+from trygg.surveys import collaboration, smallgroups
 from trygg.surveys.models import CollaborationRound
 from trygg.surveys.results import area_series
 
@@ -158,7 +159,7 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
             "names": ", ".join(empty), "year": year}
     ti = metro["themes"].index(theme)
     rep.city = {
-        "area": city, "figures": fig, "flagged": _flag_rows(fig), "trend_table": trend_table,
+        "area": city, "figures": fig, "placement": placement_share(city, start, end), "flagged": _flag_rows(fig), "trend_table": trend_table,
         "trend_chart": charts.data_uri(charts.line_chart(years, series, _("police events"))),
         "metro_table": metro_table, "metro": metro,
         "metro_chart": charts.data_uri(charts.bar_chart_ci(
@@ -190,9 +191,11 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     if rnd:
         s = rep.collaboration["summary"]
         rep.table(Table("Samverkansenkät", _("Collaboration survey %(year)s, mean per question (1–5)") % {"year": year},
-                        [_("Group"), _("Answered"), _("Invited"), *[str(q) for q in collaboration.QUESTION_SHORT.values()]],
-                        [[g.label, g.answered, g.invited, *[None if m is None else round(m, 2) for m in g.means.values()]]
-                         for g in [s["total"], *s["by_area"], *s["by_role"]]]))
+                        [_("Group"), _("Answered"), _("Invited"), *[str(q) for q in collaboration.QUESTION_SHORT.values()],
+                         _("Note")],
+                        [[g.label, g.answered, g.invited, *[None if m is None else round(m, 2) for m in g.means.values()],
+                          g.hidden_label or None]
+                         for g in [s["total"], *s["by_area"], *s["by_role"]]], str(smallgroups.NOTE)))
 
     # 5. Method and data sources
     tick("method")
@@ -210,14 +213,15 @@ def _surveys(rep, areas) -> None:
     rows, lines, label = [], {}, ""
     for a in areas:
         for s in area_series(a, rep.year):
-            for r in s.results:
-                rows.append([a.name, str(s.indicator.label), r.year, r.value, r.ci_low, r.ci_high, r.respondents])
+            for r in s.results:  # a hidden result (fewer than 5 answers) carries no numbers, only why
+                rows.append([a.name, str(s.indicator.label), r.year, r.value, r.ci_low, r.ci_high, r.respondents,
+                             r.hidden_label if getattr(r, "hidden", "") else None])
             if s.indicator.slug == SURVEY_CHART_INDICATOR:
                 label = str(s.indicator.label)
-                lines[a.name] = {r.year: r.value for r in s.results}
+                lines[a.name] = {r.year: r.value for r in s.results if r.value is not None}
     rep.table(Table("Trygghetsundersökning", _("Safety survey results up to %(year)s") % {"year": rep.year},
-                    [_("Area"), _("Indicator"), _("Year"), _("Value"), _("CI low"), _("CI high"), _("Respondents")],
-                    rows))
+                    [_("Area"), _("Indicator"), _("Year"), _("Value"), _("CI low"), _("CI high"), _("Respondents"),
+                     _("Note")], rows, str(smallgroups.NOTE)))
     years = sorted({y for v in lines.values() for y in v})
     rep.city["survey_chart"] = charts.data_uri(charts.line_chart(
         years, {name: [v.get(y, float("nan")) for y in years] for name, v in lines.items()}, label)) if years else None
@@ -248,7 +252,7 @@ def _district(rep, d, start, end) -> dict:
         _("Each source is ranked on its own (never a sum of sources); EST only among the sub-areas that collected "
           "it over the whole year.")))
     return {
-        "area": d, "lpos": lpos, "figures": fig, "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
+        "area": d, "lpos": lpos, "figures": fig, "placement": placement_share(d, start, end), "flagged": _flag_rows(fig) + _flag_rows(fig, "total"),
         "key_table": table, "sub_table": sib_table, "hotspots": hs,
         "map": maps.hotspot_map([d], children, hs["grid"], hs["z"], hs["significant"], hs["points"]),
         "survey": area_series(d, rep.year), "work": work_section(d, rep.year),

@@ -16,9 +16,9 @@ def html(report: AnnualReport, standalone: bool = True) -> str:
 
 
 def pdf(report: AnnualReport) -> bytes:
-    from weasyprint import HTML
+    from trygg.reports.pdf_engine import html_document
 
-    return HTML(string=html(report), base_url=".").write_pdf()
+    return html_document(string=html(report), base_url=".").write_pdf()
 
 
 def xlsx(report: AnnualReport) -> bytes:
@@ -54,8 +54,11 @@ def xlsx(report: AnnualReport) -> bytes:
     if report.method.get("bra_year"):
         lines.append((_("Reported crimes (Brå)"), str(report.method["bra_year"])))
     lines.append((_("Method"), _("Counts per theme from the police events and EST reports, rates per 1,000 "
-                                 "inhabitants, changes with an exact Poisson test and false-discovery-rate control, "
-                                 "trends by count regression with the population as exposure, hotspots by Gi*.")))
+                                 "inhabitants; changes by a quasi-Poisson test (the mid-p value of the exact "
+                                 "conditional test on the counts divided by the dispersion measured on each row's "
+                                 "own history of equal periods) with Benjamini–Hochberg false-discovery-rate "
+                                 "control at 5 percent; trends by count regression with the population as "
+                                 "exposure; hotspots by Gi*.")))
     for c in report.currency:
         lines.append((_("Data up to"), f"{c['label']}: {c['up_to']}"))
     if report.incomplete:

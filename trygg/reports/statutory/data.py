@@ -27,6 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trygg.analysis import change
 from trygg.areas.models import Area
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, category_label, theme_label
@@ -35,6 +36,7 @@ from trygg.picture import figures, queries
 from trygg.reports.annual import maps
 from trygg.reports.annual.data import NO_DATA, _hotspots, _trend_row
 from trygg.reports.annual.tables import Table
+from trygg.surveys import smallgroups
 from trygg.surveys.results import area_series
 
 from . import charts
@@ -127,6 +129,11 @@ def _d(day) -> str:
 
 def _num(x, digits=1):
     return None if x is None else round(float(x), digits)
+
+
+def _survey_value(r):
+    """A survey result as printed: its value, or why it is not shown (fewer than 5 answers)."""
+    return r.hidden_label if getattr(r, "hidden", "") else _num(r.value)
 
 
 def _pct(ratio):
@@ -263,8 +270,10 @@ def _lagesbild(rep: StatutoryReport, texts: dict) -> None:
         [_("Theme"), pol, est, _("All sources"), _("per 1,000 inhabitants"),
          _("%(source)s: change %%") % {"source": pol}, _("%(source)s: significant") % {"source": pol},
          _("%(source)s: change %%") % {"source": est}, _("%(source)s: significant") % {"source": est}], rows,
-        _("Change against the same dates a year earlier. A change is called significant only where the exact "
-          "Poisson test stays below 5 percent after false-discovery-rate control.")))
+        _("Change against the same dates a year earlier. A change is called significant only where the test, "
+          "which allows for the extra variation of real counts, stays below 5 percent after "
+          "false-discovery-rate control; rows with fewer than %(n)s events in the two periods are not "
+          "tested.") % {"n": change.MIN_EVENTS}))
     bra = [r for r in fig.rows_of("category", "bra")]
     if bra:
         s.add("table", table=Table("Brå", _("Reported crimes (Brå), %(year)s against the year before") % {
@@ -334,10 +343,10 @@ def _lagesbild(rep: StatutoryReport, texts: dict) -> None:
     if series_:
         s.add("table", table=Table("Trygghetsundersökning", _("Safety survey"),
                                    [_("Indicator"), _("Year"), _("Value"), _("Previous"), _("Change")],
-                                   [[str(x.indicator.label), x.latest.year, _num(x.latest.value),
-                                     f"{_num(x.previous.value)} ({x.previous.year})" if x.previous else str(NO_DATA),
-                                     {"worse": _("worse"), "better": _("better")}.get(x.flag, _("no clear change"))
-                                     if x.previous else "–"] for x in series_]))
+                                   [[str(x.indicator.label), x.latest.year, _survey_value(x.latest),
+                                     f"{_survey_value(x.previous)} ({x.previous.year})" if x.previous else str(NO_DATA),
+                                     str(x.statement) if x.previous else "–"] for x in series_],
+                                   str(smallgroups.NOTE)))
     else:
         s.add("missing", text=_("No safety survey is loaded for this area: residents' view is missing."))
 

@@ -17,9 +17,9 @@ def html(report: StatutoryReport, standalone: bool = True) -> str:
 
 
 def pdf(report: StatutoryReport) -> bytes:
-    from weasyprint import HTML
+    from trygg.reports.pdf_engine import html_document
 
-    return HTML(string=html(report), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
+    return html_document(string=html(report), base_url=".").write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
 
 
 def _cell(v) -> str:

@@ -9,9 +9,10 @@ from trygg.surveys.collaboration import send_round
 from trygg.surveys.importing import import_survey
 from trygg.surveys.models import CollaborationAnswer
 
+# Centrum 2024 has 4 respondents: never shown (minimum group size 5)
 SURVEY = ("indicator,area_code,year,respondents,value,ci_low,ci_high,sd,source\n"
           "unsafe_night,1,2024,500,35,,,,Test\nunsafe_night,1,2025,500,26,,,,Test\n"
-          "unsafe_night,2,2024,400,20,,,,Test\nunsafe_night,2,2025,400,21,,,,Test\n")
+          "unsafe_night,2,2024,4,20,,,,Test\nunsafe_night,2,2025,400,21,,,,Test\n")
 
 
 def fill(w):

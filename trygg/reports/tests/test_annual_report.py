@@ -40,8 +40,8 @@ class AnnualReportTestCase(BaseTestCase):
 
     def test_sections_are_filled_from_real_objects(self):
         r = self.report
-        self.assertEqual(r.collaboration["summary"]["total"].answered, 1)
-        self.assertEqual(r.collaboration["summary"]["total"].invited, 3)  # alice, bob (Nordost), carl (Centrum)
+        self.assertEqual(r.collaboration["round"].invitations.count(), 3)  # alice, bob (Nordost), carl (Centrum)
+        self.assertEqual(r.collaboration["summary"]["total"].hidden, "small")  # 1 answer: fewer than 5
         survey = r.districts[0]["survey"][0]
         self.assertEqual((survey.previous.value, survey.latest.value), (35, 26))
         self.assertTrue(survey.change.significant)
@@ -86,6 +86,45 @@ class AnnualReportTestCase(BaseTestCase):
         first = [c.value for c in ws[3]]
         self.assertEqual(first, self.report.city["trend_table"].rows[0])
         self.assertIn("Samverkansenkät", wb.sheetnames)
+        about = " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
+        # the method line names the change test actually used, not the exact Poisson test
+        self.assertIn("mid-p", about)
+        self.assertIn("Benjamini–Hochberg", about)
+        self.assertRegex(about, "(?i)quasi-Poisson|kvasi-Poisson")
+        self.assertNotRegex(about, "exact Poisson test|exakt Poissontest")
+
+    def test_no_survey_group_under_five_is_shown(self):
+        """Centrum's 2024 survey has 4 respondents, the collaboration round 1 answer of 3: neither
+        appears as a number in the document or the Excel file, only "fewer than 5 answers"."""
+        tables = {t.sheet: t for t in self.report.tables}
+        centrum_2024 = [row for row in tables["Trygghetsundersökning"].rows if row[0] == "Centrum" and row[2] == 2024]
+        self.assertEqual(len(centrum_2024), 1)
+        self.assertEqual(centrum_2024[0][3:7], [None] * 4)  # value, CI, respondents
+        self.assertEqual(centrum_2024[0][7], "fewer than 5 answers")
+        for row in tables["Samverkansenkät"].rows:
+            self.assertEqual(row[1:7], [None] * 6, row)  # 1 answer in all: every group hidden
+            self.assertTrue(row[7])
+        html = render.html(self.report)
+        self.assertIn("fewer than 5 answers", html)
+        self.assertNotIn("1 of 3 invited answered", html)
+        self.assertNotIn("33 %", html)
+        wb = load_workbook(BytesIO(render.xlsx(self.report)))
+        cells = [c.value for row in wb["Trygghetsundersökning"].iter_rows() for c in row]
+        self.assertNotIn(4, cells)
+        self.assertIn("fewer than 5 answers", cells)
+        cells = [c.value for row in wb["Samverkansenkät"].iter_rows(min_row=3) for c in row[1:3]]
+        self.assertFalse([v for v in cells if isinstance(v, int)])
+
+    def test_it_says_how_much_police_data_is_placed(self):
+        from trygg.incidents.models import Incident
+
+        start, end = year_bounds(2025)
+        nordost = self.report.districts[0]["placement"]
+        placed = Incident.objects.filter(source="police", date__range=(start, end), area__path__startswith=self.nordost.path,
+                                         placement="text").count()
+        self.assertEqual(nordost["text"], placed)
+        self.assertEqual(self.report.city["placement"]["area"], self.goteborg)
+        self.assertIn('data-testid="police-placement"', render.html(self.report))
 
     def test_html_is_a_document(self):
         html = render.html(self.report)
