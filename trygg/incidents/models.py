@@ -52,6 +52,14 @@ class IncidentQuerySet(models.QuerySet):
         return subtree_q(area.path, "area_path", self.db)
 
 
+# What the import history calls each ImportRun.source (imports and the scheduled jobs that log there).
+IMPORT_SOURCE_LABELS = {
+    "police": _("Police events"), "est": _("EST reports"), "bra": _("Reported crimes (Brå)"),
+    "survey": _("Safety survey"), "population": _("Population"), "areas": _("Areas"),
+    "backup": _("Backup"), "retention": _("Data retention"),
+}
+
+
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
@@ -79,7 +87,12 @@ class ImportRun(models.Model):
         verbose_name_plural = _("import runs")
 
     def __str__(self):
-        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.source_label} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def source_label(self) -> str:
+        """The source's name ("Police events"); an unknown code as it is."""
+        return str(IMPORT_SOURCE_LABELS.get(self.source, self.source))
 
 
 class Incident(models.Model):

@@ -99,6 +99,10 @@ class PictureFigures:
     currency: list[dict] = field(default_factory=list)
     # sources whose data end before the period does: {source: last complete day}
     incomplete: dict[str, str] = field(default_factory=dict)
+    # sources with nothing for this area and period (never collected there, or only after ``end``):
+    # their counts are "no data", not 0
+    no_data: list[str] = field(default_factory=list)
+    bra_no_previous: bool = False  # Brå has the latest year but not the year before it
 
     @property
     def theme_label(self) -> str:
@@ -140,12 +144,14 @@ class PictureFigures:
 
     @property
     def theme_table(self) -> list[tuple[FigureRow, dict[str, int]]]:
-        """Each theme's all-sources row with the sources side by side: ``(row, {source: count})``."""
-        parts: dict[str, dict[str, int]] = {}
+        """Each theme's all-sources row with the sources side by side: ``(row, {source: count})``; a
+        source with no data (:attr:`no_data`) counts None, not 0."""
+        empty = {s: None if s in self.no_data else 0 for s in SOURCES}
+        parts: dict[str, dict[str, int | None]] = {}
         for r in self.rows_of("theme"):
             if r.source in SOURCES:
-                parts.setdefault(r.theme, {s: 0 for s in SOURCES})[r.source] = r.count
-        return [(r, parts.get(r.theme, {s: 0 for s in SOURCES})) for r in self.theme_rows()]
+                parts.setdefault(r.theme, dict(empty))[r.source] = r.count
+        return [(r, parts.get(r.theme, empty)) for r in self.theme_rows()]
 
     def flagged(self) -> list[FigureRow]:
         return [r for r in self.rows if r.significant]
@@ -293,6 +299,7 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         histories.append(history_of(source, [key for key in all_keys if source in ("all", key[0])]))
 
     bra_year = queries.latest_crime_statistic_year(area, end.year)
+    before: dict = {}
     if bra_year:
         # this year, the year before and the year pairs before those (the history of equal periods)
         by_year = queries.crime_statistics_years(area, range(bra_year - HISTORY_PAIRS - 1, bra_year + 1), theme=theme)
@@ -346,7 +353,17 @@ def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous
         comparison_start=cmp.start, comparison_end=cmp.end, theme=theme or None, population=population,
         population_year=population_year, bra_year=bra_year, rows=rows, sources=queries.data_sources(),
         not_comparable=late, currency=currency, incomplete=incomplete,
+        no_data=_sources_without_data(area, end, begins),
+        bra_no_previous=bool(bra_year) and not before,
     )
+
+
+def _sources_without_data(area, end: dt.date, begins: dict) -> list[str]:
+    """The sources with nothing for ``area`` up to ``end``: never collected there, or collected only
+    from after ``end``; "all" too when every source is so."""
+    out = [s for s in SOURCES if (begins.get(s) is not None and end < begins[s])
+           or not queries.counted().within(area).filter(source=s).exists()]
+    return out + ["all"] if len(out) == len(SOURCES) else out
 
 
 def _flags_where(ok: np.ndarray, c1, c0, t1, t0, h1=None, h0=None):

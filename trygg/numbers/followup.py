@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, evaluation
 from trygg.incidents import coverage
+from trygg.incidents.bra import ALL_CRIMES
 from trygg.numbers import figures, queries, wording
+
+BRA = "bra"  # the work cycle's Goal.Sources.BRA: Brå's yearly reported crimes
 
 
 def _sources(code: str):
@@ -49,10 +52,31 @@ def indicator_count(goal, start: dt.date, end: dt.date) -> int:
     return queries.count_many([_spec(goal, start, end)])[0]
 
 
+def bra_count(goal, years) -> tuple[int, list[int]]:
+    """A Brå goal's indicator summed over ``years``: the crime type (``goal.category``), else the
+    theme's crime types, else Brå's "all reported crimes"; with the years that have figures."""
+    by_year = queries.crime_statistics_years(goal.area, list(years), theme=goal.theme or None)
+    total, have = 0, []
+    for year in years:
+        counts = by_year.get(year)
+        if not counts:
+            continue
+        if goal.category:
+            if goal.category not in counts:
+                continue
+            total += counts[goal.category]
+        elif goal.theme:
+            total += sum(counts.values())
+        else:
+            total += counts.get(ALL_CRIMES, sum(counts.values()))
+        have.append(year)
+    return total, have
+
+
 @dataclass
 class GoalStatus:
     baseline: int
-    baseline_days: int
+    baseline_days: int  # the baseline's length: days, or years for a Brå goal
     target: float
     current: int | None
     current_start: dt.date | None
@@ -65,6 +89,7 @@ class GoalStatus:
     direction: str  # "towards", "away", "" (no clear change)
 
     wants_down: bool = True
+    has_baseline: bool = True  # False: the source has no figures for the baseline period ("no data")
 
     @property
     def change_pct(self) -> float | None:
@@ -82,15 +107,18 @@ def goal_statuses(goals, today: dt.date | None = None, ends: DataEnds | None = N
     (``ends``: the page's :class:`DataEnds`, when it has one)."""
     goals = list(goals)
     ends = ends or DataEnds([g.area for g in goals], today)
-    plans = [_goal_plan(g, ends) for g in goals]
-    counts = iter(queries.count_many([spec for specs, _finish in plans for spec in specs]))
-    return [finish([next(counts) for _s in specs]) for specs, finish in plans]
+    plans = [None if g.sources == BRA else _goal_plan(g, ends) for g in goals]
+    counts = iter(queries.count_many([spec for plan in plans if plan for spec in plan[0]]))
+    # a Brå goal counts whole calendar years of the yearly statistics (a few queries per Brå goal)
+    return [bra_goal_status(g, today) if plan is None else plan[1]([next(counts) for _s in plan[0]])
+            for g, plan in zip(goals, plans, strict=True)]
 
 
 def goal_status(goal, today: dt.date | None = None) -> GoalStatus:
     """Baseline = the indicator over the baseline period; current = the same indicator over a window
     of the same length ending at the latest data (at most the target date); the rate ratio of the
-    two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100)."""
+    two with the exact Poisson CI (``change.poisson_ratio_test``); target = baseline × (1 + %/100).
+    A Brå goal counts whole calendar years (:func:`bra_goal_status`)."""
     return goal_statuses([goal], today)[0]
 
 
@@ -112,17 +140,45 @@ def _goal_plan(goal, ends: DataEnds):
     def finish(counts):
         baseline, current = counts
         target = baseline * (1 + goal.target_change_pct / 100)
-        r = change.poisson_ratio_test(current, baseline, cur_days, days)
-        ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
-        scaled = current * days / cur_days  # current pace over a baseline-length window
-        reached = scaled <= target if wants_down else scaled >= target
-        direction = ""
-        if p < wording.ALPHA and ratio == ratio:
-            direction = "towards" if (ratio < 1) == wants_down else "away"
-        return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi,
-                          p, reached, direction, wants_down)
+        return _judged(baseline, days, target, current, start, end, cur_days, wants_down)
 
     return [baseline_spec, _spec(goal, start, end)], finish
+
+
+def _judged(baseline, days, target, current, start, end, cur_days, wants_down, has_baseline=True) -> GoalStatus:
+    r = change.poisson_ratio_test(current, baseline, cur_days, days)
+    ratio, lo, hi, p = (float(x) for x in (r.ratio, r.ci_low, r.ci_high, r.p_value))
+    scaled = current * days / cur_days  # current pace over a baseline-length window
+    reached = scaled <= target if wants_down else scaled >= target
+    direction = ""
+    if p < wording.ALPHA and ratio == ratio:
+        direction = "towards" if (ratio < 1) == wants_down else "away"
+    return GoalStatus(baseline, days, target, current, start, end, None if ratio != ratio else ratio, lo, hi, p,
+                      reached, direction, wants_down, has_baseline)
+
+
+def bra_goal_status(goal, today: dt.date | None = None) -> GoalStatus:
+    """A goal on Brå's yearly reported crimes: the baseline is the calendar years the baseline period
+    touches that have figures; "now" is as many of the latest Brå years after the baseline as there
+    are (at most the target year, and only years that ended by ``today``). Brå publishes years, so
+    the periods are whole years."""
+    base_years = range(goal.baseline_start.year, goal.baseline_end.year + 1)
+    baseline, have = bra_count(goal, base_years)
+    wants_down = goal.target_change_pct < 0
+    target = baseline * (1 + goal.target_change_pct / 100)
+    n = len(have)
+    today = today or dt.date.today()
+    ended = today.year if (today.month, today.day) == (12, 31) else today.year - 1
+    latest = queries.latest_crime_statistic_year(goal.area, min(goal.target_date.year, ended))
+    if not n or latest is None or latest <= goal.baseline_end.year:
+        return GoalStatus(baseline, n, target, None, None, None, None, None, None, None, None, "", wants_down,
+                          bool(n))
+    first = max(goal.baseline_end.year + 1, latest - n + 1)
+    current, cur = bra_count(goal, range(first, latest + 1))
+    if not cur:
+        return GoalStatus(baseline, n, target, None, None, None, None, None, None, None, None, "", wants_down)
+    return _judged(baseline, n, target, current, dt.date(cur[0], 1, 1), dt.date(cur[-1], 12, 31), len(cur),
+                   wants_down)
 
 
 @dataclass

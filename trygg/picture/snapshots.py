@@ -7,11 +7,13 @@ from trygg.numbers import figures
 from . import maplayers
 
 
-def freeze(area, choice) -> dict:
+def freeze(area, choice, series: dict | None = None) -> dict:
     """Everything the page showed, as JSON: figures (with data sources and their latest import
-    times), the sibling comparison and the map layers."""
+    times), the sibling comparison, the map layers and (given ``series``) the trend chart's data."""
     fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme)
+    extra = {"series": series} if series is not None else {}
     return {
+        **extra,
         "figures": fig.as_dict(),
         "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme),
         "map": {name: maplayers.layer(name, area, choice.start, choice.end, choice.compare, choice.theme)

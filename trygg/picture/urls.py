@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:code>/ogonblicksbilder/", views.snapshot_list, name="snapshots"),
     path("<str:code>/ogonblicksbilder/jamfor/", views.snapshot_compare, name="snapshot_compare"),
     path("<str:code>/ogonblicksbilder/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path("<str:code>/ogonblicksbilder/<int:pk>/karta/<str:layer>.json", views.snapshot_layer, name="snapshot_layer"),
     path("<str:code>/export/", views.export, name="export"),
 ]

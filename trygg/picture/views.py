@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -61,6 +61,12 @@ def _chart_range(choice: Choice) -> tuple[dt.date, dt.date, str]:
         start = earliest
     bucket = "week" if (choice.end - start).days <= 400 else "month"
     return start, choice.end, bucket
+
+
+def _chart_series(area, choice: Choice) -> dict:
+    """The page's trend chart (also frozen into a saved picture)."""
+    c_start, c_end, bucket = _chart_range(choice)
+    return figures.time_series(area, c_start, c_end, bucket, theme=choice.theme)
 
 
 def _latest_incidents(request, area, choice: Choice):
@@ -149,7 +155,7 @@ def snapshot_save(request, code):
     snap = Snapshot.objects.create(area=area, start=choice.start, end=choice.end, compare=choice.compare,
                                    theme=choice.theme or "", title=form.cleaned_data["title"],
                                    note=form.cleaned_data["note"], created_by=request.user,
-                                   data=freeze(area, choice))
+                                   data=freeze(area, choice, series=_chart_series(area, choice)))
     messages.success(request, _("The picture was saved as “%(title)s”.") % {"title": snap.title})
     return redirect(snap.get_absolute_url())
 
@@ -166,8 +172,20 @@ def snapshot_detail(request, code, pk):
     area = request.area
     snap = get_object_or_404(Snapshot.objects.select_related("created_by"), pk=pk, area=area)
     return render(request, "picture/snapshot_detail.html", {
-        "area": area, "snap": snap, "data": snap.data,
+        "area": area, "snap": snap, "data": snap.data, "series": snap.data.get("series"),
+        "has_map": bool(snap.data.get("map")),
+        "layers_url": reverse("picture:snapshot_layer", args=[area.code, snap.pk, "LAYER"]),
         "raise_problem_url": raise_problem_url(request.user, area, snapshot_id=snap.pk, theme=snap.theme or None)})
+
+
+@access(Capability.VIEW_PICTURE, area_kwarg="code")
+def snapshot_layer(request, code, pk, layer):
+    """A saved picture's frozen map layer (GeoJSON as it was when saved)."""
+    snap = get_object_or_404(Snapshot, pk=pk, area=request.area)
+    frozen = (snap.data.get("map") or {}).get(layer)
+    if frozen is None:
+        raise Http404
+    return JsonResponse(frozen)
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
@@ -216,9 +234,15 @@ def metro(request):
     """Göteborg against Stockholm and Malmö (and any municipality picked) per 100,000 inhabitants."""
     home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
     all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
-    codes = request.GET.getlist("m") or [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+    codes = request.GET.getlist("m")
+    added = (request.GET.get("add") or "").strip()
+    if not codes and not added:
+        codes = [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+    if added:  # typed or picked from the searchable list: a name (or a code)
+        hit = next((m for m in all_munis if added.casefold() in (m.name.casefold(), m.code)), None)
+        codes.append(hit.code if hit else added)
     chosen = [m for m in all_munis if m.code in codes]
-    ctx = {"municipalities": all_munis, "codes": codes}
+    ctx = {"municipalities": all_munis, "codes": codes, "chosen": chosen}
     try:
         choice = parse_choice(request.GET, home) if home else None
     except BadChoice as e:
@@ -226,7 +250,7 @@ def metro(request):
         return render(request, "picture/metro.html", ctx, status=400)
     unknown = [c for c in codes if c not in {m.code for m in chosen}]
     if unknown:
-        ctx["error"] = _("Unknown municipality code: %(codes)s") % {"codes": ", ".join(unknown)}
+        ctx["error"] = _("Unknown municipality: %(names)s") % {"names": ", ".join(unknown)}
         return render(request, "picture/metro.html", ctx, status=400)
     if choice:
         if not request.GET.get("from"):

@@ -99,6 +99,8 @@ class StatutoryDocument(models.Model):
     adopted_at = models.DateTimeField(_("adopted"), null=True, blank=True, editable=False)
     pdf = models.FileField(_("adopted PDF"), upload_to="statutory/", blank=True, editable=False)
     docx = models.FileField(_("adopted DOCX"), upload_to="statutory/", blank=True, editable=False)
+    # the page as adopted (text, tables and charts as embedded images), shown instead of live data
+    adopted_html = models.TextField(_("adopted page"), blank=True, editable=False)
 
     class Meta:
         ordering = ["area__code", "kind", "-year", "-version"]

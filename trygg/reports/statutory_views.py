@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,13 +85,17 @@ def new(request, code):
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 def detail(request, code, pk):
     doc = _doc(request, pk)
-    report = _collect(doc.area, doc.kind, doc.year, doc)
-    with translation.override("sv"):
-        body = doc_render.html(report, standalone=False)
+    frozen = doc.adopted and bool(doc.adopted_html)
+    if frozen:  # what was adopted, not today's data
+        report, body = None, mark_safe(doc.adopted_html)  # rendered by our own template at adoption
+    else:
+        report = _collect(doc.area, doc.kind, doc.year, doc)
+        with translation.override("sv"):
+            body = doc_render.html(report, standalone=False)
     versions = StatutoryDocument.objects.filter(area=doc.area, kind=doc.kind, year=doc.year).order_by("-version")
     return render(request, "reports/statutory.html", {
         "area": request.area, "doc": doc, "report": report, "body": body, "versions": versions,
-        "requirements": requirements(report, doc),
+        "requirements": requirements(report, doc) if report else None, "frozen": frozen,
         "sides": [] if doc.adopted else approval.approvable_sides(request.user, doc, doc.area),
         "can_edit": can(request.user, Capability.EDIT_WORK, doc.area) and not doc.adopted,
         "can_new_version": can(request.user, Capability.EDIT_WORK, doc.area),
@@ -139,13 +144,14 @@ def approve(request, code, pk):
 
 @transaction.atomic
 def adopt(doc: StatutoryDocument) -> None:
-    """Freeze an approved version: generate its PDF and DOCX once and store them."""
+    """Freeze an approved version: generate its PDF, DOCX and page once and store them."""
     doc.adopted_at = timezone.now()
     report = _collect(doc.area, doc.kind, doc.year, doc)
     with translation.override("sv"):
         for fmt in FILE_FORMATS:
             getattr(doc, fmt).save(filename(doc, doc.area, doc.year, fmt, doc.version),
                                    ContentFile(doc_render.FORMATS[fmt](report)), save=False)
+        doc.adopted_html = doc_render.html(report, standalone=False)
     doc.save()
 
 

@@ -35,7 +35,7 @@ MAP_DAYS = 28
 @dataclass
 class Tile:
     label: str
-    count: int
+    count: int | None  # None: no source has data for the area ("no data", not 0)
     previous: int
     change_pct: float | None
     flag: str  # "up", "down" or ""
@@ -47,7 +47,13 @@ class Tile:
         return "data:image/png;base64," + base64.b64encode(self.spark).decode()
 
     @property
+    def count_text(self) -> str:
+        return str(_("no data")) if self.count is None else formats.number_format(self.count, use_l10n=True)
+
+    @property
     def change_text(self) -> str:
+        if self.count is None:
+            return ""
         if not self.comparable:
             return _("not comparable")
         if self.change_pct is None:
@@ -90,11 +96,17 @@ def last_complete_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=6), end
 
 
-def _tile(label, row, counts, comparable_default=True) -> Tile:
-    return Tile(label, row.count if row else 0, row.comparison_count if row else 0,
+def _tile(label, row, counts, comparable_default=True, no_data=False) -> Tile:
+    return Tile(label, None if no_data else row.count if row else 0, row.comparison_count if row else 0,
                 None if not row or row.ratio is None else 100.0 * (row.ratio - 1.0),
                 row.direction if row and row.significant else "", row.comparable if row else comparable_default,
                 sparkline_png(counts))
+
+
+def _weekly_sums(ts) -> list[int | None]:
+    """Each week's count over the sources of ``time_series`` (None where no source has data)."""
+    weeks = zip(*ts["series"].values(), strict=True)
+    return [None if all(x is None for x in v) else sum(x for x in v if x is not None) for v in weeks]
 
 
 def page(area, start: dt.date, end: dt.date, today: dt.date | None = None) -> Page:
@@ -103,12 +115,13 @@ def page(area, start: dt.date, end: dt.date, today: dt.date | None = None) -> Pa
     p = Page(area, start, end, week=start.isocalendar()[1])
     ts_start = end - dt.timedelta(days=7 * WEEKS - 1)
     total_ts = figures.time_series(area, ts_start, end, "week")
+    nothing = "all" in fig.no_data
     p.tiles.append(_tile(_("All incidents"), fig.total("all"),
-                         [sum(v) for v in zip(*total_ts["series"].values(), strict=True)]))
+                         _weekly_sums(total_ts), no_data=nothing))
     for th in THEMES:
         ts = figures.time_series(area, ts_start, end, "week", theme=th)
         row = next((r for r in fig.theme_rows() if r.theme == th), None)
-        p.tiles.append(_tile(str(theme_label(th)), row, [sum(v) for v in zip(*ts["series"].values(), strict=True)]))
+        p.tiles.append(_tile(str(theme_label(th)), row, _weekly_sums(ts), no_data=nothing))
     p.flagged = [f"{r.label} ({figures.SOURCE_LABELS[r.source]}): {r.comparison_count} → {r.count}"
                  f" ({'↑' if r.direction == 'up' else '↓'})" for r in fig.flagged() if r.source != "bra"]
     m_start = end - dt.timedelta(days=MAP_DAYS - 1)
@@ -204,7 +217,7 @@ def pptx(brief: Brief) -> bytes:
             label.paragraphs[0].font.size = Pt(9)
             box = slide.shapes.add_textbox(x + Cm(0.1), y + Cm(1.15), Cm(4.6), Cm(1.0)).text_frame
             para = box.paragraphs[0]
-            para.text = f"{t.count}  "
+            para.text = f"{t.count_text}  "
             para.font.size, para.font.bold = Pt(22), True
             run = para.add_run()
             run.text = t.change_text + (" ↑" if t.flag == "up" else " ↓" if t.flag == "down" else "")

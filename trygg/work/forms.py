@@ -12,6 +12,7 @@ from trygg.accounts.access import user_sides
 from trygg.accounts.models import Membership, Organisation
 from trygg.areas.models import CYCLE_LEVELS, Area
 from trygg.areas.subtree import within_area
+from trygg.incidents.bra import CRIME_TYPE_LABELS
 from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
@@ -26,6 +27,10 @@ def theme_choices(blank=True):
 
 def category_choices():
     return [("", "—")] + [(k, str(v[0])) for k, v in CATEGORIES.items() if k not in NOT_COUNTED]
+
+
+def crime_type_choices():
+    return [("", "—")] + [(k, str(v)) for k, v in CRIME_TYPE_LABELS.items()]
 
 
 class WorkForm(forms.ModelForm):
@@ -71,6 +76,18 @@ class ProblemForm(WorkForm):
 
         self.fields["snapshot"].queryset = within_area(Snapshot.objects.all(), self.area, "area__path") \
             if self.area else Snapshot.objects.none()
+        self._name_indicator()
+
+    def _name_indicator(self):
+        """An indicator code from the picture ("bra/egendom/stold_ur_fordon") is shown by its name,
+        kept as the code (a goal is prefilled from it); free text stays a text field."""
+        from .indicators import parse
+
+        code = (self.data.get(self.add_prefix("indicator")) if self.is_bound else
+                self.initial.get("indicator", self.instance.indicator)) or ""
+        shown = parse(code)
+        if shown:
+            self.fields["indicator"].widget = forms.Select(choices=[(code, shown.label), ("", "—")])
 
 
 class CauseForm(WorkForm):
@@ -84,16 +101,32 @@ class GoalForm(WorkForm):
     area_fields = ("area",)
     date_pairs = (("baseline_start", "baseline_end"), ("baseline_end", "target_date"))
     theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(), required=False)
-    category = forms.ChoiceField(label=_("category"), choices=category_choices(), required=False)
+    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices(),
+                                 required=False)
+    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices(), required=False,
+                                   help_text=_("Only for the source “reported crimes (Brå)”: Brå counts whole "
+                                               "calendar years, so the baseline and the follow-up are years."))
 
     class Meta:
         model = m.Goal
-        fields = ["title", "area", "sources", "theme", "category", "baseline_start", "baseline_end", "target_date",
-                  "target_change_pct"]
+        fields = ["title", "area", "sources", "theme", "category", "crime_type", "baseline_start", "baseline_end",
+                  "target_date", "target_change_pct"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.sources == m.Goal.Sources.BRA:
+            self.initial["crime_type"], self.initial["category"] = self.instance.category, ""
 
     def clean(self):
         data = super().clean()
-        if not data.get("theme") and not data.get("category"):
+        bra = data.get("sources") == m.Goal.Sources.BRA
+        if bra and data.get("category"):
+            self.add_error("category", _("Brå counts crime types, not these categories: choose a crime type (Brå)."))
+        elif not bra and data.get("crime_type"):
+            self.add_error("crime_type", _("A crime type counts only with the source “reported crimes (Brå)”."))
+        elif bra:
+            data["category"] = data.get("crime_type", "")
+        if not bra and not data.get("theme") and not data.get("category"):  # Brå alone: all reported crimes
             raise forms.ValidationError(_("A goal needs an indicator: choose a theme or a category to count."))
         return data
 
@@ -221,29 +254,47 @@ class PromiseLineForm(WorkForm):
 
 
 class ProgressForm(WorkForm):
+    """Progress on a promise line. The reporter says whether the number is what was added since the
+    last report or the new total so far; either way the report stores what was added."""
+
+    ADD, TOTAL = "add", "total"
+    mode = forms.ChoiceField(label=_("The number is"), widget=forms.RadioSelect, initial=ADD, choices=[
+        (ADD, _("added since the last report")), (TOTAL, _("the new total so far"))])
+
     class Meta:
         model = m.ProgressReport
-        fields = ["date", "value", "note"]
-        labels = {"value": _("Achieved since the last report (added to the total)")}
+        fields = ["date", "mode", "value", "note"]
+        labels = {"value": _("Number")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        line = getattr(self.instance, "line", None) if self.instance.line_id else None
-        line = line or (kwargs.get("initial") or {}).get("line")
-        if line is not None:
+        self.so_far = None
+        if self.instance.line_id and not self.instance.pk:
             from .promises import line_progress
 
-            p = line_progress(line)
+            p = line_progress(self.instance.line)
+            self.so_far = p.achieved
             self.fields["value"].help_text = _(
-                "Give only what is new since the last report: it is added to the %(done)s %(unit)s reported so "
-                "far (target %(target)s). Example: %(done)s + 4 → %(next)s.") % {
-                "done": f"{p.achieved:g}", "unit": line.unit, "target": f"{p.target:g}", "next": f"{p.achieved + 4:g}"}
+                "Reported so far: %(done)s %(unit)s (target %(target)s). Example: “added” 4 gives %(next)s in "
+                "total; “the new total” %(next)s adds 4.") % {
+                "done": f"{p.achieved:g}", "unit": self.instance.line.unit, "target": f"{p.target:g}",
+                "next": f"{p.achieved + 4:g}"}
+        else:  # an existing report is edited as what it added
+            del self.fields["mode"]
 
-    def clean_value(self):
-        v = self.cleaned_data["value"]
-        if v < 0:
-            raise forms.ValidationError(_("The amount cannot be negative."))
-        return v
+    def clean(self):
+        data = super().clean()
+        v = data.get("value")
+        if v is None:
+            return data
+        if data.get("mode") == self.TOTAL and self.so_far is not None:
+            if v < self.so_far:
+                self.add_error("value", _("The new total %(v)s is below the %(done)s reported so far.") % {
+                    "v": f"{v:g}", "done": f"{self.so_far:g}"})
+            data["value"] = v - self.so_far
+        elif v < 0:
+            self.add_error("value", _("The amount cannot be negative."))
+        return data
 
 
 class MeetingForm(WorkForm):

@@ -158,6 +158,7 @@ class Goal(models.Model):
         ALL = "all", _("all sources")
         POLICE = "police", _("police events")
         EST = "est", _("EST reports")
+        BRA = "bra", _("reported crimes (Brå, by year)")
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="goals", verbose_name=_("problem"))
     title = models.CharField(_("goal"), max_length=200)

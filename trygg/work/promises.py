@@ -24,6 +24,7 @@ class LineProgress:
     expected: float  # what the elapsed share of the period would give
     status: str
     last_report: dt.date | None
+    last_added: float | None = None  # what the latest report added
 
     @property
     def pct(self) -> float:
@@ -55,5 +56,6 @@ def line_progress(line, today: dt.date | None = None) -> LineProgress:
         status = "on_track"
     else:
         status = "behind"
-    return LineProgress(line, achieved, float(line.target), expected, status,
-                        max((r.date for r in reports), default=None))
+    last = max(reports, key=lambda r: (r.date, r.pk), default=None)
+    return LineProgress(line, achieved, float(line.target), expected, status, last.date if last else None,
+                        last.value if last else None)

@@ -21,7 +21,7 @@ from trygg.areas.models import Area, Level
 from trygg.areas.subtree import within_area
 from trygg.numbers.followup import DataEnds, action_effect, action_effects, goal_statuses
 
-from . import forms, history
+from . import forms, history, indicators
 from . import models as m
 from .agenda import meeting_pack as build_pack
 from .checklist import CRITERIA, checklist, checklists
@@ -122,9 +122,12 @@ def problem(request, code, pk):
     p = _problem(request, pk)
     goals = list(p.goals.select_related("area"))
     goals = list(zip(goals, goal_statuses(goals), strict=True))
+    for g, _st in goals:
+        g.indicator_label = indicators.Indicator(g.sources, g.theme, g.category).label
     actions = m.Action.objects.filter(cause__problem=p).select_related("owner_organisation", "cause", "area")
     return render(request, "work/problem.html", {
         "area": request.area, "problem": p, "causes": p.causes.all(), "goals": goals, "actions": actions,
+        "indicator": indicators.label(p.indicator),
         "can_edit": can(request.user, EDIT, request.area)})
 
 
@@ -163,6 +166,10 @@ def goal_new(request, code, pk):
 
     initial = {"area": p.area_id, "theme": p.theme, "baseline_start": dt.date(today.year - 1, 1, 1),
                "baseline_end": dt.date(today.year - 1, 12, 31), "target_date": dt.date(today.year + 1, 12, 31)}
+    shown_by = indicators.parse(p.indicator)
+    if shown_by:  # the same indicator that showed the problem
+        initial.update(shown_by.goal_initial())
+        initial["theme"] = initial["theme"] or p.theme
     return _form_page(request, forms.GoalForm, title=_("Set a goal: %(p)s") % {"p": p.title}, prepare=prepare,
                       initial=initial, back=lambda o: _url("problem", request.area, p.pk))
 
@@ -393,11 +400,9 @@ def progress_new(request, code, pk):
     line = _line(request, pk)
     _own_side(request, line.owner_organisation)
 
-    def prepare(obj):
-        obj.line, obj.reported_by = line, request.user
-
     return _form_page(request, forms.ProgressForm, title=_("Report progress: %(l)s") % {"l": line.text},
-                      prepare=prepare, initial={"date": dt.date.today(), "line": line},
+                      instance=m.ProgressReport(line=line, reported_by=request.user),
+                      initial={"date": dt.date.today()},
                       back=lambda o: _url("promise", request.area, line.promise_id))
 
 

@@ -15,6 +15,20 @@ class ImportHistoryTestCase(BaseTestCase):
         r = self.client.get(URL)
         self.assertContains(r, "est_sample.csv")
 
+    def test_it_names_the_sources(self):
+        from trygg.incidents.models import ImportRun
+
+        for code in ("police", "bra", "survey", "retention"):
+            ImportRun.objects.create(source=code, status=ImportRun.Status.DONE)
+        self.login("ulla")
+        r = self.client.get(URL)
+        for label in ("Police events", "Reported crimes (Brå)", "Safety survey", "Data retention"):
+            self.assertContains(r, f'<td data-testid="run-source">{label}</td>')
+        self.assertNotContains(r, '<td data-testid="run-source">bra</td>')
+        self.login("ada")
+        r = self.client.get("/undersokningar/")
+        self.assertContains(r, "<td>Safety survey</td>")
+
     def test_it_checks_access(self):
         for name in ("alice", "rami", "lena"):
             self.login(name)

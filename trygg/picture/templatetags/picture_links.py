@@ -2,8 +2,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from trygg.incidents.models import IMPORT_SOURCE_LABELS
 from trygg.numbers.figures import SOURCE_LABELS
 from trygg.picture.problem_links import raise_problem_url
 
@@ -21,13 +21,18 @@ def raise_problem_for_row(context, row):
                              row=row) or ""
 
 
-IMPORT_SOURCE_LABELS = {"survey": _("Safety survey"), "population": _("Population"), "areas": _("Areas")}
-
-
 @register.filter
 def source_label(code):
     """Readable name of an import source code ("police" → "Police events")."""
     return str(SOURCE_LABELS.get(code) or IMPORT_SOURCE_LABELS.get(code) or code)
+
+
+@register.filter
+def theme_name(slug):
+    """Readable name of a theme slug ("narkotika" → "Narcotics")."""
+    from trygg.incidents.categories import theme_label
+
+    return theme_label(slug) if slug else ""
 
 
 @register.filter

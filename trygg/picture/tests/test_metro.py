@@ -21,6 +21,18 @@ class MetroTestCase(BaseTestCase):
         r = self.client.get("/lagesbild/storstader/?from=2025-03-01&to=2025-03-31&m=1280")
         self.assertEqual([x["code"] for x in r.context["table"]["rows"]], ["1280"])
 
+    def test_the_picker_is_searchable(self):
+        self.login("lena")
+        r = self.client.get("/lagesbild/storstader/?from=2025-03-01&to=2025-03-31")
+        self.assertContains(r, 'list="metro-municipalities"')
+        self.assertContains(r, '<option value="Malmö"></option>', html=False)
+        self.assertContains(r, '<input type="checkbox" name="m" value="0180" checked>')
+        r = self.client.get("/lagesbild/storstader/?from=2025-03-01&to=2025-03-31&m=1480&add=malmö")
+        self.assertEqual([x["code"] for x in r.context["table"]["rows"]], ["1480", "1280"])
+        r = self.client.get("/lagesbild/storstader/?add=Atlantis")
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "Atlantis", status_code=400)
+
     def test_it_checks_access(self):
         self.login("rami")
         self.assertEqual(self.client.get("/lagesbild/storstader/").status_code, 403)

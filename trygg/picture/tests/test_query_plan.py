@@ -10,7 +10,7 @@ from django.db import connection
 
 from trygg.areas.subtree import prefix_upper, ranges_work, subtree_q
 from trygg.incidents.models import Incident
-from trygg.picture import queries
+from trygg.numbers import queries
 from trygg.testing.personas import BaseTestCase
 
 from .world import make

@@ -29,6 +29,26 @@ class SnapshotTestCase(BaseTestCase):
         self.assertContains(r, "Beslut: fokus Hjällbo")
         self.assertContains(self.client.get("/lagesbild/1/ogonblicksbilder/"), "Mars")
 
+    def test_the_saved_page_shows_labels_chart_and_map_as_saved(self):
+        from trygg.picture.tests.world import make
+
+        self.login("alice")
+        self.client.post("/lagesbild/1/spara/", DATA)
+        snap = Snapshot.objects.get()
+        self.assertIn("series", snap.data)
+        r = self.client.get(f"/lagesbild/1/ogonblicksbilder/{snap.pk}/")
+        self.assertContains(r, '<tr data-source="police"><td>Police events</td>')
+        self.assertNotContains(r, "<td>police</td>")
+        self.assertContains(r, 'id="series-data"')
+        self.assertContains(r, f'data-layers="/lagesbild/1/ogonblicksbilder/{snap.pk}/karta/LAYER.json"')
+        url = f"/lagesbild/1/ogonblicksbilder/{snap.pk}/karta/est.json"
+        self.assertEqual(len(self.client.get(url).json()["features"]), 57)
+        make(self.hjallbo, snap.start, "klotter", source="est", n=3, lon=11.96, lat=57.765)  # later data
+        self.assertEqual(len(self.client.get(url).json()["features"]), 57)  # frozen
+        self.assertEqual(self.client.get(f"/lagesbild/1/ogonblicksbilder/{snap.pk}/karta/nope.json").status_code, 404)
+        self.login("carl")
+        self.assertEqual(self.client.get(url).status_code, 403)
+
     def test_compare(self):
         self.login("alice")
         self.client.post("/lagesbild/1/spara/", DATA)
@@ -38,6 +58,8 @@ class SnapshotTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         total = next(d for d in r.context["diff"] if d["kind"] == "total" and d["source"] == "all")
         self.assertEqual((total["count_a"], total["count_b"], total["difference"]), (100, 10, -90))
+        self.assertContains(r, "<td>All sources</td>")
+        self.assertNotContains(r, "<td>all · ")
         self.assertEqual(self.client.get(f"/lagesbild/1/ogonblicksbilder/jamfor/?s={a.pk}").status_code, 400)
 
     def test_it_checks_access(self):

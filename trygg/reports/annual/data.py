@@ -37,6 +37,7 @@ from .work import work_section
 YEARS_BACK = 5
 MIN_TREND_YEARS = 3  # a slope needs at least three years of complete data
 KNOX = {"space_band": 100.0, "space_bands": 5, "time_band": 7, "time_bands": 4, "permutations": 999, "seed": 2025}
+NO_DATA = gettext_lazy("no data")  # a cell whose source has nothing there, never 0
 TREND_MODELS = {"poisson": gettext_lazy("Poisson"), "negative_binomial": gettext_lazy("negative binomial"),
                 "quasi_poisson": gettext_lazy("quasi-Poisson")}
 MIN_POINTS = 20  # fewer points: no near-repeat analysis (too little to say anything); hotspots use the pipeline's rule
@@ -127,11 +128,12 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     fig = figures.compute_picture(city, start, end, compare=compare)
     pops = [int(queries.population_of([city], y)[0][0]) for y in years]
     series, trend_rows = {}, []
+    covered = [coverage.covered_share("police", *year_bounds(y)) > 0 for y in years]
     for th in THEMES:
         counts = [figures.incident_counts(city, *year_bounds(y), theme=th, sources=["police"]) for y in years]
-        series[str(theme_label(th))] = counts
+        series[str(theme_label(th))] = [c if ok else float("nan") for c, ok in zip(counts, covered, strict=True)]
         tr = _trend_row(counts, pops, years)
-        trend_rows.append([str(theme_label(th)), *counts,
+        trend_rows.append([str(theme_label(th)), *[c if ok else str(NO_DATA) for c, ok in zip(counts, covered, strict=True)],
                            None if tr is None else round(tr.annual_change_pct, 1),
                            None if tr is None else round(tr.p_value, 4),
                            "" if tr is None else str(TREND_MODELS.get(tr.model, tr.model))])
@@ -151,10 +153,11 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
         "Storstäder", _("Police events per 100,000 inhabitants, %(year)s") % {"year": year},
         [_("Municipality"), *metro["theme_labels"], _("Total")],
         [[r["name"], *[None if c["rate"] is None else round(c["rate"], 1) for c in r["cells"]],
-          None if r["total"]["rate"] is None else round(r["total"]["rate"], 1)] for r in metro["rows"]]))
+          None if r["total"]["rate"] is None else round(r["total"]["rate"], 1)]
+         if r["total"]["count"] else [r["name"], *[str(NO_DATA)] * (len(r["cells"]) + 1)] for r in metro["rows"]]))
     empty = [r["name"] for r in metro["rows"] if r["total"]["count"] == 0]
     if empty:
-        metro_table.note = _("No police events are loaded for %(names)s in %(year)s; their rates show 0.") % {
+        metro_table.note = _("No police events are loaded for %(names)s in %(year)s: no data.") % {
             "names": ", ".join(empty), "year": year}
     ti = metro["themes"].index(theme)
     rep.city = {

@@ -34,7 +34,7 @@ from trygg.incidents.categories import THEMES, category_label, theme_label
 from trygg.incidents.models import Incident
 from trygg.numbers import figures, queries
 from trygg.reports.annual import maps
-from trygg.reports.annual.data import _hotspots, _trend_row
+from trygg.reports.annual.data import NO_DATA, _hotspots, _trend_row
 from trygg.reports.annual.tables import Table
 from trygg.surveys import smallgroups
 from trygg.surveys.results import area_series
@@ -43,7 +43,6 @@ from . import charts
 
 KINDS = ("lagesbild", "atgardsplan")
 YEARS_BACK = 5
-NO_DATA = gettext_lazy("no data")
 
 # The analyst's own text sections, per document (key, heading, what to write).
 TEXT_SECTIONS = {
@@ -396,7 +395,10 @@ def _problems(s: Section, area) -> list:
 
 
 def _indicator_label(goal) -> str:
-    what = category_label(goal.category) if goal.category else (theme_label(goal.theme) if goal.theme else _("all themes"))
+    from trygg.incidents.bra import crime_type_label
+
+    name = crime_type_label if goal.sources == "bra" else category_label
+    what = name(goal.category) if goal.category else (theme_label(goal.theme) if goal.theme else _("all themes"))
     return f"{what}, {goal.get_sources_display()}, {goal.area.name}"
 
 
@@ -430,7 +432,8 @@ def _atgardsplan(rep: StatutoryReport, texts: dict) -> None:
         for g in goals:
             st = goal_status(g, today=rep.end)
             grows.append([g.problem.title, g.title, _indicator_label(g),
-                          f"{st.baseline} ({_d(g.baseline_start)} – {_d(g.baseline_end)})",
+                          f"{st.baseline if st.has_baseline else NO_DATA} ({_d(g.baseline_start)} – "
+                          f"{_d(g.baseline_end)})",
                           f"{g.target_change_pct:+.0f} % {_('by')} {_d(g.target_date)}",
                           str(NO_DATA) if st.current is None else st.current])
         s.add("table", table=Table("Mål", _("Goals and their indicators"),

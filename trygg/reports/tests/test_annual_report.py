@@ -153,3 +153,24 @@ def test_command_writes_each_format(tmp_path):
     assert out.read_bytes()[:2] == b"PK"
     with pytest.raises(CommandError):
         call_command("report_annual", "--year", "2025", "--theme", "nope", verbosity=0)
+
+
+class AnnualNoDataTestCase(BaseTestCase):
+    def test_years_before_a_source_and_municipalities_without_data_read_no_data(self):
+        import datetime as dt
+
+        from trygg.incidents.models import Incident
+
+        fill({k: getattr(self, k) for k in ("hjallbo", "vallgraven", "alice", "ulla")})
+        from django.core.cache import cache
+
+        Incident.objects.filter(source="police", date__lt=dt.date(2023, 1, 1)).delete()  # police from 2023
+        cache.clear()  # coverage is cached per import state, which a test's delete does not move
+        with translation.override("en"):
+            r = collect(2025, "narkotika")
+        narcotics = next(row for row in r.city["trend_table"].rows if row[0] == "Narcotics")
+        self.assertEqual(narcotics[1:3], ["no data", "no data"])  # 2021, 2022
+        self.assertIsInstance(narcotics[3], int)  # 2023
+        metro = {row[0]: row for row in r.city["metro_table"].rows}
+        self.assertEqual(set(metro["Stockholm"][1:]), {"no data"})
+        self.assertIsInstance(metro["Göteborg"][-1], float)

@@ -126,6 +126,31 @@ class StatutoryTestCase(BaseTestCase):
         doc.refresh_from_db()
         self.assertEqual(doc.sections, {})
 
+    def test_an_adopted_page_shows_what_was_adopted_not_live_data(self):
+        self.new_doc(code="1480")
+        doc = StatutoryDocument.objects.get()
+        self.client.post(f"/rapporter/lagstadgad/1480/{doc.pk}/godkann/", {"side": "city"})
+        later = Problem.objects.create(area=self.hjallbo, title="Problem efter antagandet", theme="vald",
+                                       prioritised=True, raised_by=self.alice)
+        Cause.objects.create(problem=later, corner="place", description="Orsak efter antagandet", evidence="x")
+        r = self.client.get(doc.get_absolute_url())
+        self.assertContains(r, 'data-testid="adopted-label"')
+        self.assertContains(r, "As adopted: version 1")
+        self.assertContains(r, "Mörk gångtunnel")  # what was adopted
+        self.assertNotContains(r, "Orsak efter antagandet")  # not what came later
+        self.assertContains(r, "<img src=\"data:image/png;base64,")  # the charts, frozen as images
+        self.client.post("/rapporter/lagstadgad/1480/ny/", {"kind": "lagesbild", "year": YEAR})
+        v2 = StatutoryDocument.objects.get(version=2)
+        r = self.client.get(v2.get_absolute_url())
+        self.assertContains(r, "Orsak efter antagandet")  # a draft shows live data
+        self.assertNotContains(r, 'data-testid="adopted-label"')
+
+    def test_it_checks_access_to_the_adopted_page(self):
+        self.new_doc(code="1480")
+        doc = StatutoryDocument.objects.get()
+        self.login("rami")
+        self.assertEqual(self.client.get(doc.get_absolute_url()).status_code, 403)
+
     def test_changed_text_resets_approvals_and_adopted_is_frozen(self):
         self.new_doc()
         doc = StatutoryDocument.objects.get()

@@ -72,3 +72,16 @@ class WeeklyTestCase(BaseTestCase):
         out = Path(tempfile.mkdtemp())
         call_command("report_weekly", area="1", fmt="pptx", output=str(out / "v.pptx"), stdout=io.StringIO())
         self.assertEqual((out / "v.pptx").read_bytes()[:2], b"PK")
+
+
+class WeeklyNoDataTestCase(BaseTestCase):
+    def test_an_area_without_any_source_reads_no_data_not_zero(self):
+        from trygg.picture.tests.world import make
+
+        make(self.hjallbo, dt.date(2025, 3, 3), "narkotikabrott", n=3)
+        empty = weekly.page(self.centrum, dt.date(2025, 3, 3), dt.date(2025, 3, 9), today=dt.date(2025, 3, 12))
+        self.assertEqual({t.count_text for t in empty.tiles}, {"no data"})
+        self.assertEqual({t.change_text for t in empty.tiles}, {""})
+        busy = weekly.page(self.nordost, dt.date(2025, 3, 3), dt.date(2025, 3, 9), today=dt.date(2025, 3, 12))
+        self.assertEqual(busy.tiles[0].count_text, "3")
+        self.assertIn("0", {t.count_text for t in busy.tiles})  # a theme without incidents is a real 0

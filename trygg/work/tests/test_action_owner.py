@@ -33,3 +33,15 @@ class ActionOwnerTestCase(BaseTestCase):
         form = ActionForm(data, area=self.nordost, user=self.alice)
         self.assertFalse(form.is_valid())
         self.assertIn("owner", form.errors)
+
+    def test_it_rejects_an_owner_outside_the_partnership(self):
+        self.login("alice")
+        data = {"title": "Belysning", "area": self.hjallbo.pk, "owner_organisation": self.so_centrum.pk,
+                "owner": self.alice.pk, "start": "2025-01-01", "status": "planned"}
+        r = self.client.post("/arbete/1/atgard/ny/", data)
+        self.assertContains(r, 'data-field="owner_organisation"')
+        data.update(owner_organisation=self.so_nordost.pk, owner=self.lena.pk)  # a read-only user
+        r = self.client.post("/arbete/1/atgard/ny/", data)
+        self.assertContains(r, 'data-field="owner"')
+        data["owner"] = self.alice.pk
+        self.assertEqual(self.client.post("/arbete/1/atgard/ny/", data).status_code, 302)

@@ -2,11 +2,12 @@
  * Tooltips are built from text nodes (TryggMap.textBox), in the UI language and number format. */
 (function () {
   "use strict";
-  var series = JSON.parse(document.getElementById("series-data").textContent);
+  var seriesEl = document.getElementById("series-data");  // a saved picture from before charts were kept has none
+  var series = seriesEl ? JSON.parse(seriesEl.textContent) : null;
   var colours = { police: "#102a5c", est: "#d97706" };
   var names = { police: "Polis", est: "EST" };
   var canvas = document.getElementById("trend-chart");
-  if (canvas && window.Chart) {
+  if (canvas && window.Chart && series) {
     var datasets = Object.keys(series.series).map(function (k) {
       return { label: names[k] || k, data: series.series[k], borderColor: colours[k] || "#555",
                backgroundColor: colours[k] || "#555", pointRadius: 0, borderWidth: 1.5, tension: 0 };
