@@ -4,9 +4,9 @@ says where it came from, and a goal can be set on the same Brå crime type."""
 import datetime as dt
 
 from trygg.incidents.models import CrimeStatistic
+from trygg.numbers.followup import goal_status
 from trygg.testing.personas import BaseTestCase
 from trygg.work import indicators
-from trygg.numbers.followup import goal_status
 from trygg.work.models import Goal, Problem
 
 CODE = "bra/egendom/stold_ur_fordon"
