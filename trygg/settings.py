@@ -138,7 +138,7 @@ def _cache(url: str) -> dict:
 
 
 # "figures": computed figures of the public and picture pages and the annual report, kept until the
-# data version changes (trygg.picture.figure_cache); shared by all processes when file/db/redis.
+# data version changes (trygg.numbers.figure_cache); shared by all processes when file/db/redis.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": _cache(os.environ.get("TRYGG_FIGURE_CACHE", "locmem://")),

@@ -1,5 +1,5 @@
 """The data version: one number that goes up whenever the data behind any figure changes, so that
-computed figures can be cached until then (``trygg.picture.figure_cache``).
+computed figures can be cached until then (``trygg.numbers.figure_cache``).
 
 It goes up after every save or delete of an incident, import run or Brå statistic and of any row of
 the areas, surveys and work apps (signals, connected in ``IncidentsConfig.ready``) and after the bulk writes that send no

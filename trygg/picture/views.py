@@ -18,10 +18,10 @@ from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
-from trygg.numbers import figures, queries
+from trygg.numbers import figure_cache, figures, queries
 from trygg.numbers.params import BadChoice, Choice, parse_choice
 
-from . import exports, figure_cache
+from . import exports
 from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
 from .highlighted_theme import highlighted_theme

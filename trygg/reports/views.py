@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access
 from trygg.accounts.permissions import Capability
 from trygg.incidents.categories import THEMES
-from trygg.picture import figure_cache
+from trygg.numbers import figure_cache
 
 from . import approval
 from .annual import render as annual_render

@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from trygg.incidents import dataversion
 from trygg.incidents.est import import_est_csv
 from trygg.incidents.models import Incident
-from trygg.numbers import figures
-from trygg.picture import figure_cache
+from trygg.numbers import figure_cache, figures
 from trygg.testing.personas import BaseTestCase
 
 from .world import busy_world
