@@ -66,6 +66,14 @@ def test_serve_refuses_the_demo_key_without_demo_mode():
     assert "Traceback" not in r.stderr
 
 
+def test_serve_refuses_a_database_with_unapplied_migrations(tmp_path):
+    """A server on a database an upgrade has not migrated would answer 500s: it says so and stops."""
+    r = _manage("serve", "127.0.0.1:8159", "--no-collectstatic",
+                env={"TRYGG_DEMO": "1", "TRYGG_VAR_DIR": str(tmp_path), "DEBUG": "0", "LANGUAGE_CODE": "en"})
+    assert r.returncode != 0
+    assert "trygg migrate" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_wsgi_refuses_the_demo_key_without_demo_mode():
     r = subprocess.run([sys.executable, "-c", "import trygg.wsgi"], capture_output=True, text=True, timeout=60,
                        env={k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "TRYGG_DEMO", "DEBUG")},

@@ -24,6 +24,11 @@ class PicturePageTestCase(BaseTestCase):
         self.assertContains(r, 'data-count="100"')
         self.assertContains(r, 'data-flag="up"')
         self.assertContains(r, "Benjamini")  # the method, one click away
+        # rows with too few events say they were not tested; the expected count is shown beside the ratio
+        assault = next(row for row in fig.rows if row.category == "misshandel")
+        self.assertEqual((assault.count + assault.comparison_count, assault.p_adj), (3, None))
+        self.assertContains(r, 'data-testid="untested"')
+        self.assertContains(r, "data-expected=")
         self.assertContains(r, "organiserad-brottslighet")  # conference theme link
         self.assertEqual(r.context["series"]["bucket"], "week")
 

@@ -13,6 +13,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 def default_workers(max_workers: int = 9) -> int:
@@ -21,6 +22,16 @@ def default_workers(max_workers: int = 9) -> int:
     except AttributeError:  # not on Linux
         cores = multiprocessing.cpu_count()
     return max(2, min(2 * cores + 1, max_workers))
+
+
+def unapplied_migrations(using: str = "default") -> list[str]:
+    """The migrations not yet applied to the database (``app.name``), in order."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
 def gunicorn_options(addrport: str, workers: int, threads: int, timeout: int) -> dict:
@@ -67,6 +78,11 @@ class Command(BaseCommand):
             require_secret_key()
         except Exception as exc:
             raise CommandError(str(exc))
+        pending = unapplied_migrations()
+        if pending:
+            raise CommandError(_("The database is not up to date: %(n)d migrations are not applied (%(first)s …). "
+                                 "Run “trygg migrate” first (or “trygg demo” for the demo).")
+                               % {"n": len(pending), "first": pending[0]})
         if not opts["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         if opts["dev"]:
