@@ -134,6 +134,7 @@ def load_layer(
     population_year: int | None = None,
     population_source: str = "",
     invalid_geometry: str = "refuse",
+    levels=None,
 ) -> LayerResult:
     """Create or update one level of areas from a GeoJSON FeatureCollection.
 
@@ -145,9 +146,11 @@ def load_layer(
     WGS84 range); a geometry that shapely finds invalid (self-intersection, bow-tie) is refused,
     or with ``invalid_geometry="repair"`` repaired with ``shapely.make_valid``, or with ``"keep"``
     stored as published (the layers that ship with Trygg, see areas/data/goteborg/SOURCE.md).
+    ``levels`` are the level keys allowed (a municipality's configuration; ``Level`` by default).
     """
-    if level not in Level.values:
-        raise AreaImportError(f"unknown level {level!r}; choose one of {', '.join(Level.values)}")
+    levels = list(Level.values if levels is None else levels)
+    if level not in levels:
+        raise AreaImportError(f"unknown level {level!r}; choose one of {', '.join(levels)}")
     data = read_geojson(path)
     features = data.get("features") or []
     if not features:

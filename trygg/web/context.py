@@ -24,5 +24,7 @@ def _picture_url(user):
     from trygg.accounts.access import scoped_areas
 
     areas = scoped_areas(user, Capability.VIEW_PICTURE)
-    code = settings.TRYGG_MUNICIPALITY_CODE if not areas else areas[0].code
+    from trygg.areas.schemes import home_code
+
+    code = home_code() if not areas else areas[0].code
     return reverse("picture:picture", args=[code])
