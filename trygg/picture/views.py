@@ -289,6 +289,7 @@ def public(request, code):
         "has_promises": has_promises, "siblings": siblings,
         "placement": _public_placement(area, pub["period"]),
         "districts": schemes.districts(area) if area.level == Level.MUNICIPALITY else [],
+        "district_level": schemes.scheme_for(area).district,
     })
 
 

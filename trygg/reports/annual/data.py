@@ -60,6 +60,8 @@ class AnnualReport:
     compare: str = "previous"  # "last-year" (the same dates a year earlier) when the year is cut
     currency: list[dict] = field(default_factory=list)  # "data up to" per source
     cover: str = ""  # the partners, from the municipality's configuration
+    district_name: str = ""  # the municipality's district level ("stadsområde", "statistikområde")
+    district_plural: str = ""
     municipality_code: str = ""
 
     def table(self, t: Table) -> Table:
@@ -124,7 +126,8 @@ def collect(year: int, theme: str, progress=None, municipality: str | None = Non
     scheme = schemes.scheme_for_code(code)
     rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years, incomplete=incomplete,
                        data_end=data_end, compare=compare, currency=figures.source_currency(),
-                       cover=scheme.report_cover or scheme.city_organisation, municipality_code=code)
+                       cover=scheme.report_cover or scheme.city_organisation, municipality_code=code,
+                       district_name=scheme.district.name, district_plural=scheme.district.plural)
     districts = list(schemes.districts(city).order_by("code"))
 
     # 1. The city as a whole
@@ -289,8 +292,8 @@ def _theme(rep, city, districts, start, end) -> dict:
                                   [_("Year"), _("Police events"), _("EST observations")],
                                   [[y, p, e] for y, p, e in zip(rep.years, police_years, est_years, strict=True)],
                                   _years_note(rep)))
-    district_table = rep.table(Table("Tema per stadsområde", _("%(theme)s %(year)s per district") % {
-        "theme": rep.theme_label, "year": rep.year}, [_("District"), _("Police events"), _("EST observations")],
+    district_table = rep.table(Table(f"Tema per {rep.district_name}", _("%(theme)s %(year)s per %(level)s") % {
+        "theme": rep.theme_label, "year": rep.year, "level": rep.district_name}, [rep.district_name.capitalize(), _("Police events"), _("EST observations")],
         by_district))
     fig = figures.compute_picture(city, start, end, compare=rep.compare, theme=th)
     hs = _hotspots(city, start, end, theme=th)
