@@ -1,7 +1,7 @@
 """The area hierarchy: country → municipality → the municipality's own levels.
 
-Each municipality names its own levels (Göteborg: stadsområde → mellanområde → primärområde →
-basområde; Malmö: statistikområde → delområde) in its configuration (:class:`Municipality`,
+Each municipality names its own levels (stadsområde → mellanområde → primärområde → basområde in
+one, statistikområde → delområde in another) in its configuration (:class:`Municipality`,
 :mod:`trygg.areas.schemes`). ``Level`` holds the two levels every installation shares and the
 levels of the default scheme used where a municipality has no configuration of its own.
 
@@ -55,7 +55,7 @@ class Area(models.Model):
     centroid_lon = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
-    # Materialised path of codes ("/1480/1/10/610/") so that descendants are one indexed LIKE.
+    # Materialised path of codes ("/SE/1234/1/10/610/") so that descendants are one indexed LIKE.
     path = models.CharField(max_length=400, db_index=True, editable=False, default="")
 
     objects = AreaQuerySet.as_manager()

@@ -75,7 +75,7 @@ def setup_municipality(path, stdout=None) -> SetupResult:
     with transaction.atomic():
         top = Area.objects.filter(code=scheme.code).first()
         if top is None:
-            from .goteborg import load_sweden
+            from .sweden import load_sweden
 
             load_sweden(stdout)  # Sweden's 290 municipalities ship with Trygg
             top = Area.objects.filter(code=scheme.code).first()

@@ -273,7 +273,7 @@ def scheme_for(area) -> Scheme | None:
 
 def district_level(area) -> str:
     """The key of the district level (the partnerships' and public pages' level) of ``area``'s
-    municipality ("stadsomrade" in Göteborg's configuration, "statistikomrade" in Malmö's)."""
+    municipality ("stadsomrade" in one configuration, "statistikomrade" in another)."""
     scheme = scheme_for(area)
     return scheme.district_level if scheme else home().district_level
 
