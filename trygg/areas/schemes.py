@@ -117,7 +117,7 @@ def scheme_from_dict(data: dict, where=lambda name: name) -> Scheme:
     district = text("district_level")
     if district not in seen:
         raise SchemeError(_("%(where)s: %(value)r is not one of the levels (%(levels)s)")
-                          % {"where": where("district_level"), "value": district, "levels": ", ".join(seen)})
+                          % {"where": where("district_level"), "value": district, "levels": ", ".join(lv.key for lv in levels)})
     peers = data.get("metro_peers", [])
     if not isinstance(peers, list) or not all(isinstance(p, str) and _SCB_CODE.match(p) for p in peers):
         raise SchemeError(_("%(where)s: expected a list of four-digit SCB codes") % {"where": where("metro_peers")})
@@ -291,12 +291,6 @@ def is_district(area) -> bool:
 def cycle_levels(area) -> tuple[str, ...]:
     scheme = scheme_for(area)
     return scheme.cycle_levels if scheme else (Level.MUNICIPALITY.value,)
-
-
-def all_cycle_levels() -> tuple[str, ...]:
-    """Every level that carries a work cycle in some municipality known."""
-    schemes = [home(), *_configured().values(), *shipped().values()]
-    return tuple(dict.fromkeys(k for s in schemes for k in s.cycle_levels))
 
 
 def level_name(area) -> str:
