@@ -149,6 +149,23 @@ class SetupCommandTestCase(BaseTestCase):
         path.write_text(text, "utf-8")
         return path
 
+    def test_it_runs_as_trygg_setup_municipality(self):
+        import contextlib
+
+        from trygg.cli import main
+
+        out, err = StringIO(), StringIO()
+        with mock.patch("django.core.management.base.connections.close_all"), \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            self.assertEqual(main(["setup", "municipality", str(MALMO)]), 0, err.getvalue())
+        self.assertIn("Malmö (1280): configuration created", out.getvalue())
+        self.assertTrue(Municipality.objects.filter(code="1280").exists())
+        with mock.patch("django.core.management.base.connections.close_all"), \
+                contextlib.redirect_stdout(StringIO()), contextlib.redirect_stderr(err):
+            self.assertNotEqual(main(["setup", "municipality", "/no/such/folder"]), 0)
+        self.assertIn("/no/such/folder: no such file", err.getvalue())
+        self.assertNotIn("Traceback", err.getvalue())
+
     def test_it_works(self):
         out = self.call(str(MALMO))
         self.assertIn("Malmö (1280): configuration created", out)
