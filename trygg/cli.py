@@ -15,6 +15,7 @@ GROUPS = {
     "report": "Generate reports",
     "export": "Export data",
     "place": "Place stored data again (police-events)",
+    "setup": "Set up the installation (municipality)",
 }
 DJANGO_COMMANDS = {"migrate": "Create or update the database tables",
                    "createsuperuser": "Create an administrator (Django)",

@@ -17,7 +17,7 @@ __all__ = ["rates_per_100k", "rank_with_ci"]
 def rates_per_100k(counts_by_muni_theme, population_by_muni, alpha: float = 0.05):
     """Rates per 100,000 for a ``(municipalities, themes)`` count array and a ``(municipalities,)``
     population array. Returns ``(rate, ci_low, ci_high)`` arrays of the counts' shape (NaN where the
-    population is 0). Pure function: the caller picks the municipalities (e.g. Göteborg, Stockholm,
+    population is 0). Pure function: the caller picks the municipalities (e.g. a municipality and its metropolitan peers,
     Malmö) and the year whose population applies."""
     c = np.asarray(counts_by_muni_theme, dtype=float)
     p = np.asarray(population_by_muni, dtype=float)

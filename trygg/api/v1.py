@@ -330,10 +330,10 @@ def open_figures(area) -> dict:
 
 
 def _public_area(code):
-    from trygg.picture.views import PUBLIC_LEVELS
+    from trygg.areas.schemes import has_public_page
 
-    area = Area.objects.filter(code=code, level__in=PUBLIC_LEVELS).first()
-    if area is None:
+    area = Area.objects.filter(code=code).first()
+    if area is None or not has_public_page(area):
         raise Http404
     return area
 
@@ -346,10 +346,10 @@ class OpenAreas(TryggAPIView):
 
     @extend_schema(responses=AreaSerializer(many=True), auth=[])
     def get(self, request):
-        from trygg.picture.views import PUBLIC_LEVELS
+        from trygg.areas.schemes import has_public_page, public_levels
 
-        qs = Area.objects.filter(level__in=PUBLIC_LEVELS).select_related("parent").order_by("level", "code")
-        return Response(AreaSerializer(qs, many=True).data)
+        qs = Area.objects.filter(level__in=public_levels()).select_related("parent").order_by("level", "code")
+        return Response(AreaSerializer([a for a in qs if has_public_page(a)], many=True).data)
 
 
 class OpenFigures(TryggAPIView):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Area, LocalPoliceArea, Population
+from .models import Area, LocalPoliceArea, Municipality, Population
 
 
 @admin.register(Area)
@@ -25,3 +25,11 @@ class PopulationAdmin(admin.ModelAdmin):
 class LocalPoliceAreaAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "organisation"]
     filter_horizontal = ["areas"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """A municipality's configuration (``trygg setup municipality`` loads it from a file)."""
+
+    list_display = ["code", "name", "city_organisation", "police_organisation", "district_level"]
+    search_fields = ["code", "name"]

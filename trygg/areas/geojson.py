@@ -3,7 +3,7 @@
 import shapely
 from shapely.geometry import mapping, shape
 
-# ~10 m at Göteborg's latitude: invisible at district zoom, a tenth of the bytes.
+# ~10 m at 56–58° N: invisible at district zoom, a tenth of the bytes.
 SCREEN_TOLERANCE_DEG = 0.0001
 
 

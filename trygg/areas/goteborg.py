@@ -1,9 +1,8 @@
-"""Göteborg's official statistical areas and Sweden's municipalities, shipped with Trygg.
+"""Göteborg's official statistical areas, shipped with Trygg (the demo's municipality).
 
-Sources and licences: ``data/goteborg/SOURCE.md`` and ``data/sweden/SOURCE.md``.
+Sources and licences: ``data/goteborg/SOURCE.md``; Sweden's municipalities: :mod:`.sweden`.
 """
 
-import csv
 import json
 from pathlib import Path
 
@@ -11,38 +10,13 @@ from django.db import transaction
 
 from .loading import load_layer
 from .models import Area, Level, Population
+from .sweden import load_sweden
 
 DATA = Path(__file__).resolve().parent / "data"
 GOTEBORG_CODE = "1480"
 POPULATION_YEAR = 2025  # the shipped figures are for 2025-12-31
 BANDS = {"": "pop_total", "0-18": "pop_0_18", "19-65": "pop_19_65", "66+": "pop_66plus"}
 SOURCE_GBG = "Göteborgs Stad / SCB, befolkning 2025-12-31"
-
-
-@transaction.atomic
-def load_sweden(stdout=None) -> int:
-    """Sweden and its 290 municipalities, with SCB population 2024."""
-    sweden, _ = Area.objects.update_or_create(
-        code="SE", defaults={"name": "Sverige", "level": Level.COUNTRY, "parent": None}
-    )
-    res = load_layer(
-        DATA / "sweden" / "swedish_municipalities.geojson.gz", level=Level.MUNICIPALITY,
-        code_field="id", name_field="kom_namn", parent_code="SE", invalid_geometry="keep",
-    )
-    with open(DATA / "sweden" / "kommun_population_scb_2024.csv", encoding="utf-8") as fh:
-        by_code = {a.code: a for a in Area.objects.filter(level=Level.MUNICIPALITY)}
-        for row in csv.DictReader(fh):
-            area = by_code.get(row["kommun_kod"])
-            if area:
-                Population.objects.update_or_create(
-                    area=area, year=2024, age_band="",
-                    defaults={"count": int(row["population"]), "source": "SCB 2024"},
-                )
-    total = sum(Population.objects.filter(area__level=Level.MUNICIPALITY, year=2024).values_list("count", flat=True))
-    Population.objects.update_or_create(area=sweden, year=2024, age_band="", defaults={"count": total, "source": "SCB 2024"})
-    if stdout:
-        stdout.write(f"Sweden: {res.created} municipalities created, {res.updated} updated, {res.unchanged} unchanged")
-    return res.created + res.updated + res.unchanged
 
 
 @transaction.atomic
@@ -83,3 +57,6 @@ def load_goteborg(stdout=None, include_basomraden: bool = True) -> dict[str, int
             area=gbg, year=POPULATION_YEAR, age_band=band, defaults={"count": int(value), "source": SOURCE_GBG}
         )
     return counts
+
+
+__all__ = ["load_goteborg", "load_sweden"]

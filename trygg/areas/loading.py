@@ -43,7 +43,7 @@ def read_geojson(path: Path) -> dict:
     return data
 
 
-# Area codes become parts of the materialised path ("/1480/1/12/"): no "/" or other separators.
+# Area codes become parts of the materialised path ("/SE/1234/1/12/"): no "/" or other separators.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 MAX_NAME = 200
 
@@ -134,6 +134,7 @@ def load_layer(
     population_year: int | None = None,
     population_source: str = "",
     invalid_geometry: str = "refuse",
+    levels=None,
 ) -> LayerResult:
     """Create or update one level of areas from a GeoJSON FeatureCollection.
 
@@ -144,10 +145,12 @@ def load_layer(
     Every feature is checked (code alphabet, unique in the file and across levels, closed rings in
     WGS84 range); a geometry that shapely finds invalid (self-intersection, bow-tie) is refused,
     or with ``invalid_geometry="repair"`` repaired with ``shapely.make_valid``, or with ``"keep"``
-    stored as published (the layers that ship with Trygg, see areas/data/goteborg/SOURCE.md).
+    stored as published (the layers that ship with Trygg, see the SOURCE.md beside them).
+    ``levels`` are the level keys allowed (a municipality's configuration; ``Level`` by default).
     """
-    if level not in Level.values:
-        raise AreaImportError(f"unknown level {level!r}; choose one of {', '.join(Level.values)}")
+    levels = list(Level.values if levels is None else levels)
+    if level not in levels:
+        raise AreaImportError(f"unknown level {level!r}; choose one of {', '.join(levels)}")
     data = read_geojson(path)
     features = data.get("features") or []
     if not features:

@@ -1,10 +1,16 @@
-"""The area hierarchy: municipality → stadsområde → mellanområde → primärområde → basområde.
+"""The area hierarchy: country → municipality → the municipality's own levels.
+
+Each municipality names its own levels (stadsområde → mellanområde → primärområde → basområde in
+one, statistikområde → delområde in another) in its configuration (:class:`Municipality`,
+:mod:`trygg.areas.schemes`). ``Level`` holds the two levels every installation shares and the
+levels of the default scheme used where a municipality has no configuration of its own.
 
 Geometry is stored as GeoJSON (WGS84) in a JSON field with its bounding box, so the app runs on
 plain SQLite and PostgreSQL without GIS extensions; spatial work is done in ``trygg.analysis``.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +26,7 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [c.value for c in Level]
-# The levels that carry a work cycle (problems, goals, actions); basområden roll up to their primary area.
-CYCLE_LEVELS = (Level.MUNICIPALITY, Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE)
+LEVEL_KEY = r"[a-z][a-z0-9_]{0,19}"
 
 
 class AreaQuerySet(models.QuerySet):
@@ -35,7 +40,9 @@ class AreaQuerySet(models.QuerySet):
 class Area(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, db_index=True)
+    # A level key of the municipality's configuration (``Level`` for the shared and default ones).
+    level = models.CharField(_("level"), max_length=20, db_index=True,
+                             validators=[RegexValidator(f"^{LEVEL_KEY}$")])
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="children",
@@ -48,7 +55,7 @@ class Area(models.Model):
     centroid_lon = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
-    # Materialised path of codes ("/1480/1/10/610/") so that descendants are one indexed LIKE.
+    # Materialised path of codes ("/SE/1234/1/10/610/") so that descendants are one indexed LIKE.
     path = models.CharField(max_length=400, db_index=True, editable=False, default="")
 
     objects = AreaQuerySet.as_manager()
@@ -63,6 +70,25 @@ class Area(models.Model):
 
     def get_absolute_url(self):
         return reverse("areas:detail", args=[self.code])
+
+    @property
+    def is_district(self) -> bool:
+        """Whether this area is at its municipality's district level (partnerships, public pages)."""
+        from .schemes import is_district
+
+        return is_district(self)
+
+    @property
+    def has_public_page(self) -> bool:
+        from .schemes import has_public_page
+
+        return has_public_page(self)
+
+    def get_level_display(self) -> str:
+        """The level's name in this area's municipality ("stadsområde", "delområde")."""
+        from .schemes import level_name
+
+        return level_name(self)
 
     def compute_path(self, using: str | None = None) -> str:
         """The path from the parent's path as stored (not as an instance in memory may hold it)."""
@@ -142,6 +168,46 @@ class Population(models.Model):
 
     def __str__(self):
         return f"{self.area} {self.year} {self.age_band or 'total'}: {self.count}"
+
+
+class Municipality(models.Model):
+    """A municipality's configuration: its partners, area levels, metropolitan peers and report
+    cover. Loaded from a file with ``trygg setup municipality`` (see docs/municipalities.md) and
+    editable in the admin; :mod:`trygg.areas.schemes` reads it."""
+
+    code = models.CharField(_("SCB code"), max_length=4, unique=True,
+                            validators=[RegexValidator(r"^[0-9]{4}$")])
+    name = models.CharField(_("name"), max_length=200)
+    city_organisation = models.CharField(_("city organisation"), max_length=200)
+    police_organisation = models.CharField(_("police organisation"), max_length=200)
+    # [{"key": "stadsomrade", "name": "stadsområde", "plural": "stadsområden", "work_cycle": true}, …]
+    # from the top (below the municipality) down.
+    levels = models.JSONField(_("area levels, top down"), default=list)
+    district_level = models.CharField(
+        _("district level"), max_length=20,
+        help_text=_("The level whose areas form partnerships with the police and have public pages."))
+    metro_peers = models.JSONField(_("metropolitan peers (SCB codes)"), default=list, blank=True)
+    report_cover = models.CharField(_("report cover line"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("municipality configuration")
+        verbose_name_plural = _("municipality configurations")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        super().clean()
+        from .schemes import SchemeError, scheme_from_dict
+
+        try:
+            scheme_from_dict({"code": self.code, "name": self.name, "city_organisation": self.city_organisation,
+                              "police_organisation": self.police_organisation, "levels": self.levels,
+                              "district_level": self.district_level, "metro_peers": self.metro_peers,
+                              "report_cover": self.report_cover})
+        except SchemeError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class LocalPoliceArea(models.Model):

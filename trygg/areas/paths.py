@@ -1,6 +1,6 @@
 """Materialised paths: the one place that moves them.
 
-An area's ``path`` ("/SE/1480/1/12/") is the codes from the top down; other apps keep copies of it
+An area's ``path`` ("/SE/1234/1/12/") is the codes from the top down; other apps keep copies of it
 (``Incident.area_path``) so that "everything below an area" is one indexed prefix match, for
 figures and for access control alike. When an area moves (a new parent or a new code),
 :func:`move_subtree` rewrites the prefix of every descendant's path in one UPDATE and sends

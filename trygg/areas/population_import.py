@@ -4,7 +4,7 @@ Formats:
 * CSV with columns ``area_code,year,age_band,count`` (age_band empty = total; UTF-8).
 * SCB PxWeb JSON (``{"columns", "data": [{"key": [region, age, sex, year], "values": [n]}]}``), as
   in the RegSO export: rows for both sexes ("1+2") are summed per age band, "totalt" is the total.
-  Region codes like ``1480R001_RegSO2025`` are used without the suffix; they must be Trygg area
+  Region codes like ``1234R001_RegSO2025`` are used without the suffix; they must be Trygg area
   codes, otherwise the file is refused naming the unknown codes (Trygg has no RegSO areas today).
 """
 

@@ -1,10 +1,10 @@
 """Filtering rows to an area's subtree by its materialised path, written so the database can use an
 index on the path column on SQLite and on PostgreSQL.
 
-``LIKE '/SE/1480/1/%'`` cannot use a B-tree index on SQLite (case-insensitive LIKE) nor on
+``LIKE '/SE/1234/1/%'`` cannot use a B-tree index on SQLite (case-insensitive LIKE) nor on
 PostgreSQL under a non-"C" default collation such as C.UTF-8 (only ``text_pattern_ops`` indexes
 serve LIKE there, and the (area_path, date) index is not one). The same set is the range
-``path >= '/SE/1480/1/' AND path < '/SE/1480/10'`` wherever strings compare by code point ('/' is
+``path >= '/SE/1234/1/' AND path < '/SE/1234/10'`` wherever strings compare by code point ('/' is
 followed directly by '0', so every path below the area sorts inside it and no other path does):
 SQLite's binary collation, and PostgreSQL databases whose collation is C, POSIX or C.UTF-8. On a
 database with a linguistic collation the prefix match is kept (correct, if slower).

@@ -5,13 +5,14 @@ from trygg.accounts.access import access, can
 from trygg.accounts.models import Membership, Role
 from trygg.accounts.permissions import Capability
 
+from . import schemes
 from .geojson import feature_collection
-from .models import Area, Level, LocalPoliceArea, partnership_area
+from .models import Area, LocalPoliceArea, partnership_area
 
 
 @access(Capability.VIEW_PICTURE)
 def area_list(request):
-    top = Area.objects.filter(level=Level.STADSOMRADE).prefetch_related("children")
+    top = schemes.districts().prefetch_related("children").order_by("path")
     municipality = Area.objects.filter(code__in=top.values("parent__code")).first()
     return render(request, "areas/list.html", {"districts": top, "municipality": municipality})
 

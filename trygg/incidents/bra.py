@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 from trygg.areas.subtree import within_area
 from trygg.textfile import TextFileError, read_csv
@@ -34,11 +34,11 @@ def crime_type_label(crime_type: str) -> str:
 
 
 def _area_for(name: str, home: Area | None) -> Area | None:
-    """"Göteborg kommun" → the municipality; "Nordost" → a stadsområde of the home municipality."""
+    """"<name> kommun" → the municipality; any other name → a district of the home municipality."""
     name = name.strip()
     if name.casefold().endswith(" kommun"):
         return Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name[: -len(" kommun")]).first()
-    qs = Area.objects.filter(name__iexact=name, level=Level.STADSOMRADE)
+    qs = Area.objects.filter(name__iexact=name, level=schemes.district_level(home) if home else schemes.home().district_level)
     if home is not None:
         qs = within_area(qs, home)
     return qs.first() or Area.objects.filter(level=Level.MUNICIPALITY, name__iexact=name).first()
@@ -50,7 +50,7 @@ def import_bra_csv(path, user=None):
         _fields, rows = read_csv(path, REQUIRED)
     except TextFileError as exc:
         raise ImportFileError(str(exc))
-    home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    home = Area.objects.filter(code=schemes.home_code()).first()
     areas: dict[str, Area] = {}
     with import_run("bra", path.name, user) as run:
         with write_phase(run):  # small files: check and write row by row

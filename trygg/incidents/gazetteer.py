@@ -16,7 +16,7 @@ compound of a known name with a road or site ending ("Kallebäcksmotet", "Gamles
 Words are folded for case, accents and spelling variants (Gustav/Gustaf; hyphens split words, so
 "Hisings-backa" is "Hisings Backa"). Context rules (``data/gazetteer/rules_sv.toml``) skip a name
 after a direction word ("mot", "till", "från" — but not "larmas till"), after an arrest verb
-("greps kring …") or an organisation word ("lokalpolisområde Nordost").
+("greps kring …") or an organisation word ("lokalpolisområde …").
 
 The names found are then resolved without guessing: names on one chain of areas give the most
 specific of them; names in different areas give their lowest common ancestor (a mellan- or

@@ -2,7 +2,9 @@
 ``synthetic=True``, source id "synthetic-N". Seeded RNG; reports cluster around known places with a
 weekly rhythm (more on Fridays and Saturdays, fewer on Sundays) over two years."""
 
+import csv
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 from django.utils import timezone
@@ -12,18 +14,12 @@ from .est import placed_incident
 from .models import Incident, Placement, Source
 from .placement import MunicipalityIndex, locate_points
 
-# (name, primärområde the place lies in, weight): each cluster is centred on the representative
-# point of that primärområde (always inside it), so the points land in the right district.
-HOTSPOTS = [
-    ("Hjällbo torg", "612", 3.0),
-    ("Angered centrum", "604", 3.0),
-    ("Brunnsparken", "116", 2.5),
-    ("Frölunda torg", "517", 2.0),
-    ("Hammarkullen", "606", 1.5),
-    ("Vårväderstorget", "701", 1.5),
-    ("Järntorget", "105", 1.0),
-    ("Bergsjön centrum", "306", 1.0),
-]
+# The demo's places where synthetic EST reports cluster (data/demo/est_hotspots.csv: name, the
+# primärområde the place lies in, weight): each cluster is centred on the representative point of
+# that primärområde (always inside it), so the points land in the right district.
+HOTSPOTS = [(r["name"], r["primaromrade"], float(r["weight"]))
+            for r in csv.DictReader((Path(__file__).parent / "data" / "demo" / "est_hotspots.csv")
+                                    .read_text("utf-8").splitlines())]
 CATEGORY_WEIGHTS = {"klotter": 5, "skadegorelse": 4, "nedskrapning": 6, "brand": 1, "narkotika-handel": 2,
                     "narkotika-fynd": 2, "ansamling": 3, "otrygg-plats": 3, "hot-vald": 1, "annat": 1}
 WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.1, 1.2, 1.6, 1.7, 0.6])
@@ -43,7 +39,7 @@ def generate(end_date, n=3000, seed=7, centres=None):
     centres = centres if centres is not None else hotspot_centres()
     missing = [h[1] for h in HOTSPOTS if h[1] not in centres]
     if missing:
-        raise ValueError(f"load Göteborg's areas first: primärområden {', '.join(missing)} are missing")
+        raise ValueError(f"load the demo municipality's areas first: primärområden {', '.join(missing)} are missing")
     rng = np.random.default_rng(seed)
     days = np.arange(730)
     dates = [end_date - timedelta(days=int(d)) for d in days]

@@ -1,7 +1,6 @@
 """EST report form for staff in the area, and the import history."""
 
 import numpy as np
-from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from shapely.geometry import shape
 from trygg.accounts.access import access, can, memberships, scoped_areas
 from trygg.accounts.permissions import Capability, role_has
 from trygg.analysis.spatial import assign_points_to_polygons
+from trygg.areas import schemes
 from trygg.areas.geojson import feature_collection
 from trygg.areas.models import Area, Level
 from trygg.areas.subtree import subtree_q, within_area
@@ -64,7 +64,7 @@ def est_report(request):
             messages.success(request, _("Thank you, your report was saved (%(area)s).") % {"area": area.name})
             return redirect("incidents:est_report")
     scope = scoped_areas(request.user, Capability.REPORT_EST)
-    map_areas = scope if scope is not None else list(Area.objects.filter(level=Level.STADSOMRADE))
+    map_areas = scope if scope is not None else list(schemes.districts())
     recent = Incident.objects.filter(source=Source.EST, created_by=request.user).select_related("area")[:10]
     return render(request, "incidents/est_report.html", {
         "form": form, "recent": recent,
@@ -73,8 +73,9 @@ def est_report(request):
 
 
 def _place_label(area) -> str:
-    """"Hjällbo torg, Nordost": the area and the district (stadsområde) it lies in."""
-    district = next((a for a in area.ancestors() if a.level == Level.STADSOMRADE), None)
+    """"Torget, Distriktet": the area and the district (its municipality's district level) it lies in."""
+    level = schemes.district_level(area)
+    district = next((a for a in area.ancestors() if a.level == level), None)
     return area.name if district is None or district == area else f"{area.name}, {district.name}"
 
 
@@ -91,8 +92,7 @@ def est_place(request):
     # the reporter's own areas first (a few polygons: fast); else which district it lies in
     area = _point_in([lon], [lat], _report_areas(request.user))
     if area is None:
-        city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
-        districts = within_area(Area.objects.filter(level=Level.STADSOMRADE), city) if city else []
+        districts = schemes.districts()
         area = _point_in([lon], [lat], list(districts))
     if area is None:
         return JsonResponse({"found": False, "allowed": False})
@@ -116,9 +116,7 @@ def import_history(request):
 
 
 def _home_municipality():
-    from django.conf import settings
-
-    return Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE, level=Level.MUNICIPALITY).first()
+    return Area.objects.filter(code=schemes.home_code(), level=Level.MUNICIPALITY).first()
 
 
 def _own_entry(municipality, pk):

@@ -26,6 +26,7 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from trygg.analysis import change, comparison, periods, rates
+from trygg.areas import schemes
 from trygg.incidents import coverage
 from trygg.incidents.bra import ALL_CRIMES, crime_type_label
 from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
@@ -430,19 +431,17 @@ def _rate_rows(areas, counts, year, per=RATE_PER, population=None):
     return pop, pop_years, r, lo, hi
 
 
-METRO_CODES = ("0180", "1280", "1480")  # Stockholm, Malmö, Göteborg
-
-
 def comparable_siblings(area, parent) -> list:
     """The areas ``area`` is ranked among. Below the municipality: every child of the parent. A
     municipality: the municipalities of its own county (the first two digits of the SCB code) plus the
-    three metropolitan municipalities – ranking all 290 belongs to the metropolitan comparison page."""
+    metropolitan peers of its configuration (``trygg.areas.schemes``) – ranking all 290 belongs to the
+    metropolitan comparison page."""
     children = parent.children.defer("geometry")  # the GeoJSON is large and not needed for a ranking
     if area.level != "municipality":
         return list(children.order_by("code"))
     from django.db.models import Q
 
-    near = Q(code__startswith=area.code[:2]) | Q(code__in=METRO_CODES) | Q(pk=area.pk)
+    near = Q(code__startswith=area.code[:2]) | Q(code__in=schemes.metro_group(area.code)) | Q(pk=area.pk)
     return list(children.filter(near).order_by("code"))
 
 

@@ -121,7 +121,7 @@ def synthetic_by_source_category(area, start, end, *, theme=None) -> dict[tuple[
 def child_index(parent, children, paths) -> np.ndarray:
     """For each ``area_path`` in ``paths``: the index of the child of ``parent`` it lies in (-1: none)."""
     index = {c.path: i for i, c in enumerate(children)}
-    depth = parent.path.count("/")  # "/SE/1480/" has 3 → a child path has one more segment
+    depth = parent.path.count("/")  # "/SE/1234/" has 3 → a child path has one more segment
     out = np.full(len(paths), -1, dtype=np.int64)
     for k, path in enumerate(paths):
         parts = path.split("/")
@@ -192,7 +192,7 @@ def counts_by_child(parent, children, start, end, *, theme=None, sources=None) -
     by_path = counts_by_path(parent, start, end, theme=theme, sources=sources)
     index = {c.path: i for i, c in enumerate(children)}
     out = np.zeros(len(children), dtype=np.int64)
-    depth = parent.path.count("/")  # "/SE/1480/" has 3 → a child path has one more segment
+    depth = parent.path.count("/")  # "/SE/1234/" has 3 → a child path has one more segment
     for path, n in by_path.items():
         parts = path.split("/")
         if len(parts) > depth + 1:

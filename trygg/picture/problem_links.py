@@ -9,15 +9,16 @@ from django.urls import reverse
 
 from trygg.accounts.access import can
 from trygg.accounts.permissions import Capability
-from trygg.areas.models import CYCLE_LEVELS
+from trygg.areas.schemes import cycle_levels
 
 
 def cycle_area(area):
     """The area whose work cycle takes the problem: ``area`` itself or, for areas below the
     cycle levels (basområden), the nearest area above it that has a cycle."""
-    if area.level in CYCLE_LEVELS:
+    levels = cycle_levels(area)
+    if area.level in levels:
         return area
-    return next((a for a in reversed(area.ancestors()) if a.level in CYCLE_LEVELS), None)
+    return next((a for a in reversed(area.ancestors()) if a.level in levels), None)
 
 
 def indicator_of(row) -> str:

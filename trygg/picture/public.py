@@ -26,11 +26,11 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from trygg.analysis import disclosure, periods
-from trygg.areas.models import Area, Level
+from trygg.areas import schemes
+from trygg.areas.models import Area
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.numbers import queries
 
-PUBLIC_LEVELS = (Level.STADSOMRADE, Level.MUNICIPALITY)
 PUBLIC_PERIOD = "tertial"  # fixed, non-overlapping calendar periods (changing it would overlap old pages)
 HIDDEN = "·"
 
@@ -58,7 +58,7 @@ def public_periods(root: Area, today: dt.date | None = None) -> tuple[periods.Pe
 
 def public_areas(root: Area) -> list[Area]:
     """The areas with a public page in ``root``'s hierarchy: the municipality, then its districts."""
-    return [root, *root.children.filter(level=Level.STADSOMRADE).order_by("code")]
+    return [root, *root.children.filter(level=schemes.district_level(root)).order_by("code")]
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from trygg.accounts.access import access, can
 from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.numbers import figure_cache, figures, queries
@@ -231,13 +231,15 @@ def export(request, code):
 
 @access(Capability.VIEW_PICTURE)
 def metro(request):
-    """Göteborg against Stockholm and Malmö (and any municipality picked) per 100,000 inhabitants."""
-    home = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    """The home municipality against its metropolitan peers (and any municipality picked) per
+    100,000 inhabitants; the peers come from the municipality's configuration."""
+    home_scheme = schemes.home()
+    home = Area.objects.filter(code=home_scheme.code).first()
     all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
     codes = request.GET.getlist("m")
     added = (request.GET.get("add") or "").strip()
     if not codes and not added:
-        codes = [settings.TRYGG_MUNICIPALITY_CODE, "0180", "1280"]
+        codes = list(home_scheme.metro_codes)
     if added:  # typed or picked from the searchable list: a name (or a code)
         hit = next((m for m in all_munis if added.casefold() in (m.name.casefold(), m.code)), None)
         codes.append(hit.code if hit else added)
@@ -259,7 +261,6 @@ def metro(request):
     return render(request, "picture/metro.html", ctx)
 
 
-PUBLIC_LEVELS = public_tables.PUBLIC_LEVELS
 
 
 @access(Capability.PUBLIC, area_kwarg="code")
@@ -269,7 +270,7 @@ def public(request, code):
     (``trygg.picture.public``): no figure 1–4 can be worked out; no incident lists, no free text;
     the area's citizen promises when the work app has them."""
     area = request.area
-    if area.level not in PUBLIC_LEVELS:
+    if not schemes.has_public_page(area):
         raise Http404
     pub = public_figures(area)
     from django.template import TemplateDoesNotExist
@@ -280,14 +281,15 @@ def public(request, code):
         has_promises = True
     except TemplateDoesNotExist:
         has_promises = False
-    siblings = Area.objects.filter(level=area.level).exclude(pk=area.pk).order_by("code")
+    siblings = Area.objects.filter(level=area.level, parent_id=area.parent_id).exclude(pk=area.pk).order_by("code")
     return render(request, "picture/public.html", {
         "area": area, "fig": pub["fig"], "rows": pub["rows"], "total": pub["total"],
         "comparison_total": pub["comparison_total"], "period": pub["period"],
         "comparison_period": pub["comparison_period"],
         "has_promises": has_promises, "siblings": siblings,
         "placement": _public_placement(area, pub["period"]),
-        "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
+        "districts": schemes.districts(area) if area.level == Level.MUNICIPALITY else [],
+        "district_level": schemes.scheme_for(area).district,
     })
 
 

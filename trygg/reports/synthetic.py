@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
+from trygg.areas import schemes
 from trygg.areas.models import Area
 from trygg.incidents.categories import CATEGORIES, EST_CATEGORIES, NOT_COUNTED
 from trygg.incidents.models import Incident
@@ -32,7 +33,7 @@ def _point_in(area, rng):
 def seed_incidents(areas, years, per_area_year: int = 40, seed: int = 6) -> int:
     """Create incidents in each of ``areas`` for every year in ``years``; returns how many."""
     rng = random.Random(seed)
-    municipality = Area.objects.get(code="1480")
+    municipality = Area.objects.get(code=schemes.home_code())
     objs = []
     for area in areas:
         hot = _point_in(area, rng)

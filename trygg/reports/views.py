@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access
 from trygg.accounts.permissions import Capability
+from trygg.areas import schemes
+from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES
 from trygg.numbers import figure_cache
 
@@ -33,18 +35,22 @@ def index(request):
     return render(request, "reports/index.html", {"form": form, "conferences": Conference.objects.all()[:5]})
 
 
-def _report(year, theme):
-    """The report's data, computed once per data version and shared by the page and the files
-    (``figure_cache``; the same for everyone who may see it: ANALYZE_CITYWIDE)."""
-    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year:
+def _report(request, year, theme):
+    """The report's data for the municipality in ``?kommun=`` (the installation's own by default),
+    computed once per data version and shared by the page and the files (``figure_cache``; the
+    same for everyone who may see it: ANALYZE_CITYWIDE)."""
+    code = request.GET.get("kommun") or schemes.home_code()
+    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year \
+            or not Area.objects.filter(code=code, level=Level.MUNICIPALITY).exists():
         raise Http404(_("No such report."))
     with translation.override("sv"):
-        return figure_cache.cached("annual-report", lambda: collect(year, theme), year, theme)
+        return figure_cache.cached("annual-report", lambda: collect(year, theme, municipality=code),
+                                   year, theme, code)
 
 
 @access(Capability.ANALYZE_CITYWIDE)
 def annual(request, year, theme):
-    report = _report(year, theme)
+    report = _report(request, year, theme)
     with translation.override("sv"):
         body = annual_render.html(report, standalone=False)
     return render(request, "reports/annual_page.html", {"report": report, "body": body})
@@ -54,7 +60,7 @@ def annual(request, year, theme):
 def annual_file(request, year, theme, fmt):
     if fmt not in ("pdf", "xlsx"):
         raise Http404(_("Unknown format."))
-    report = _report(year, theme)
+    report = _report(request, year, theme)
     with translation.override("sv"):
         content = annual_render.FORMATS[fmt](report)
     response = HttpResponse(content, content_type=annual_render.CONTENT_TYPES[fmt])

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trygg.areas import schemes
 from trygg.areas.models import Level
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.incidents.models import Incident
@@ -163,7 +164,7 @@ def collect(area, today: dt.date | None = None) -> Brief:
     brief = Brief(area, timezone.now())
     areas = [area]
     if area.level == Level.MUNICIPALITY:
-        areas += list(area.children.filter(level=Level.STADSOMRADE).order_by("code"))
+        areas += list(schemes.districts(area).order_by("code"))
     for a in areas:
         brief.pages.append(page(a, start, end, today))
     return brief

@@ -9,7 +9,7 @@ from trygg.accounts.models import Membership, Organisation, Role
 
 class RoleMapping(models.Model):
     """A group (claim or attribute value) at a provider gives a role in an organisation, for an area
-    (empty: the whole city), e.g. group "TS-Nordost" → trygghetssamordnare, Stadsområde Nordost, Nordost."""
+    (empty: the whole city), e.g. group "TS-<district>" → trygghetssamordnare, the district's administration, the district."""
 
     provider = models.CharField(_("provider"), max_length=50, blank=True,
                                 help_text=_("the provider's key in TRYGG_SSO_PROVIDERS; empty = any provider"))

@@ -14,7 +14,18 @@ def site(request):
         "nav_picture_url": _picture_url(user) if caps.get("view_picture") else None,
         "map_tiles": settings.TRYGG_MAP_TILES,
         "map_attribution": settings.TRYGG_MAP_ATTRIBUTION,
+        "data_city": _data_city(request),
     }
+
+
+def _data_city(request) -> str:
+    """The city organisation whose data the page shows: the page's area's municipality, else the
+    installation's own (``trygg.areas.schemes``)."""
+    from trygg.areas import schemes
+
+    area = getattr(request, "area", None)
+    scheme = schemes.scheme_for(area) if area is not None else None
+    return (scheme or schemes.home()).city_organisation
 
 
 def _picture_url(user):
@@ -24,5 +35,7 @@ def _picture_url(user):
     from trygg.accounts.access import scoped_areas
 
     areas = scoped_areas(user, Capability.VIEW_PICTURE)
-    code = settings.TRYGG_MUNICIPALITY_CODE if not areas else areas[0].code
+    from trygg.areas.schemes import home_code
+
+    code = home_code() if not areas else areas[0].code
     return reverse("picture:picture", args=[code])

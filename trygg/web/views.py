@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 
 from trygg.accounts.access import access, can, scoped_areas
 from trygg.accounts.permissions import Capability
-from trygg.areas.models import Area, Level
+from trygg.areas import schemes
 
 
 @access(Capability.PUBLIC)
@@ -13,7 +13,7 @@ def home(request):
     if user.is_authenticated and not user.is_superuser and can(user, Capability.REPORT_EST) \
             and not can(user, Capability.VIEW_PICTURE):
         return redirect("incidents:est_report")
-    districts = Area.objects.filter(level=Level.STADSOMRADE).select_related("parent")
+    districts = schemes.districts().select_related("parent").order_by("path")
     my_areas, waiting = None, []
     if user.is_authenticated:
         from trygg.reports.waiting import everything_waiting

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.access import user_sides
 from trygg.accounts.models import Membership, Organisation
-from trygg.areas.models import CYCLE_LEVELS, Area
+from trygg.areas.models import Area
+from trygg.areas.schemes import cycle_levels
 from trygg.areas.subtree import within_area
 from trygg.incidents.bra import CRIME_TYPE_LABELS
 from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
@@ -49,7 +50,7 @@ class WorkForm(forms.ModelForm):
                 field.widget = DATE
         for name in self.area_fields:
             if name in self.fields and area is not None:
-                self.fields[name].queryset = within_area(Area.objects.filter(level__in=CYCLE_LEVELS), area).order_by("path")
+                self.fields[name].queryset = within_area(Area.objects.filter(level__in=cycle_levels(area)), area).order_by("path")
                 self.fields[name].initial = self.fields[name].initial or area.pk
 
     def clean(self):

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access, can, memberships, user_sides
 from trygg.accounts.permissions import Capability, role_has
-from trygg.areas.models import Area, Level
+from trygg.areas import schemes
+from trygg.areas.models import Area
 from trygg.areas.subtree import within_area
 from trygg.numbers.followup import DataEnds, action_effect, action_effects, goal_statuses
 
@@ -70,7 +71,7 @@ def _own_side(request, org):
 @access(VIEW)
 def overview(request):
     """All districts × Brå's criteria: where every area's cycle stands."""
-    districts = list(Area.objects.filter(level=Level.STADSOMRADE).order_by("code"))
+    districts = list(schemes.districts().order_by("path"))
     rows = [{"area": a, "criteria": c} for a, c in zip(districts, checklists(districts), strict=True)]
     for r in rows:
         r["done"] = sum(c.done for c in r["criteria"])
@@ -91,7 +92,7 @@ def cycle(request, code):
         "promises": m.Promise.objects.filter(path_q(area)).prefetch_related("signatures"),
         "meetings": within(m.Meeting.objects.all(), area)[:10],
         "can_edit": can(request.user, EDIT, area), "can_approve": can(request.user, APPROVE, area),
-        "sub_areas": area.children.filter(level__in=forms.CYCLE_LEVELS).order_by("code"),
+        "sub_areas": area.children.filter(level__in=schemes.cycle_levels(area)).order_by("code"),
     }
     return render(request, "work/cycle.html", ctx)
 

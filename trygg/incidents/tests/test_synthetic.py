@@ -24,5 +24,5 @@ def test_synthetic_est_reports_land_around_the_named_places():
 
 @pytest.mark.django_db
 def test_it_needs_the_areas():
-    with pytest.raises(ValueError, match="load Göteborg's areas first"):
+    with pytest.raises(ValueError, match="load the demo municipality's areas first"):
         generate(dt.date(2026, 8, 22), n=10)

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from trygg.analysis import change, nearrepeat
 from trygg.analysis.hotspots import DEFAULT_HOTSPOT_SETTINGS
 from trygg.analysis.spatial import project
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
-from trygg.areas.subtree import within_area
 from trygg.incidents import coverage
 from trygg.incidents.categories import THEMES, theme_label
 from trygg.incidents.templatetags.placement_tags import placement_share
@@ -60,6 +59,10 @@ class AnnualReport:
     data_end: dt.date | None = None  # the last day of the year the incident sources are complete
     compare: str = "previous"  # "last-year" (the same dates a year earlier) when the year is cut
     currency: list[dict] = field(default_factory=list)  # "data up to" per source
+    cover: str = ""  # the partners, from the municipality's configuration
+    district_name: str = ""  # the municipality's district level ("stadsområde", "statistikområde")
+    district_plural: str = ""
+    municipality_code: str = ""
 
     def table(self, t: Table) -> Table:
         self.tables.append(t)
@@ -103,7 +106,7 @@ def _trend_row(counts, pops, years, source="police"):
         return None
 
 
-def collect(year: int, theme: str, progress=None) -> AnnualReport:
+def collect(year: int, theme: str, progress=None, municipality: str | None = None) -> AnnualReport:
     """Build the whole report. ``progress(step_name)`` is called once per step (for tqdm)."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
@@ -116,12 +119,16 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     end = data_end if data_end >= start else end
     compare = "last-year" if incomplete else "previous"
     years = list(range(year - YEARS_BACK + 1, year + 1))
-    city = Area.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
+    code = municipality or schemes.home_code()
+    city = Area.objects.filter(code=code, level=Level.MUNICIPALITY).first()
     if city is None:
-        raise ValueError(f"the municipality {settings.TRYGG_MUNICIPALITY_CODE} is not loaded (trygg import areas)")
+        raise ValueError(f"the municipality {code} is not loaded (trygg setup municipality)")
+    scheme = schemes.scheme_for_code(code)
     rep = AnnualReport(year, theme, str(theme_label(theme)), timezone.now(), years, incomplete=incomplete,
-                       data_end=data_end, compare=compare, currency=figures.source_currency())
-    districts = list(within_area(Area.objects.filter(level=Level.STADSOMRADE), city).order_by("code"))
+                       data_end=data_end, compare=compare, currency=figures.source_currency(),
+                       cover=scheme.report_cover or scheme.city_organisation, municipality_code=code,
+                       district_name=scheme.district.name, district_plural=scheme.district.plural)
+    districts = list(schemes.districts(city).order_by("code"))
 
     # 1. The city as a whole
     tick("city")
@@ -147,7 +154,8 @@ def collect(year: int, theme: str, progress=None) -> AnnualReport:
     trend_table = rep.table(Table("Stad trender", _("Police events per year and theme, %(city)s") % {"city": city.name},
                                   [_("Theme"), *map(str, years), _("Trend % per year"), _("p"), _("Model")],
                                   trend_rows, trend_note))
-    refs = [a for a in (city, Area.objects.filter(code="0180").first(), Area.objects.filter(code="1280").first()) if a]
+    peers = {a.code: a for a in Area.objects.filter(code__in=scheme.metro_peers, level=Level.MUNICIPALITY)}
+    refs = [city, *(peers[c] for c in scheme.metro_peers if c in peers)]
     metro = figures.metro_comparison(refs, start, end)
     metro_table = rep.table(Table(
         "Storstäder", _("Police events per 100,000 inhabitants, %(year)s") % {"year": year},
@@ -284,8 +292,8 @@ def _theme(rep, city, districts, start, end) -> dict:
                                   [_("Year"), _("Police events"), _("EST observations")],
                                   [[y, p, e] for y, p, e in zip(rep.years, police_years, est_years, strict=True)],
                                   _years_note(rep)))
-    district_table = rep.table(Table("Tema per stadsområde", _("%(theme)s %(year)s per district") % {
-        "theme": rep.theme_label, "year": rep.year}, [_("District"), _("Police events"), _("EST observations")],
+    district_table = rep.table(Table(f"Tema per {rep.district_name}", _("%(theme)s %(year)s per %(level)s") % {
+        "theme": rep.theme_label, "year": rep.year, "level": rep.district_name}, [rep.district_name.capitalize(), _("Police events"), _("EST observations")],
         by_district))
     fig = figures.compute_picture(city, start, end, compare=rep.compare, theme=th)
     hs = _hotspots(city, start, end, theme=th)

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Print the situation picture's key figures (counts, rates, change, p-values, flags) for an area."
 
     def add_arguments(self, parser):
-        parser.add_argument("--area", required=True, help="area code (e.g. 1 or 1480) or exact name")
+        parser.add_argument("--area", required=True, help="area code (a district code or an SCB municipality code) or exact name")
         parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: 28 days to --to)")
         parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: the last day every source "
                             "of the area is complete)")

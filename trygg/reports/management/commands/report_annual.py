@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from trygg.areas.models import Area, Level
+from trygg.areas import schemes
+from trygg.areas.models import Area
 from trygg.incidents.categories import THEMES
 from trygg.reports.annual import render
 from trygg.reports.annual.data import collect
@@ -20,10 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", choices=list(render.FORMATS), default="pdf")
         parser.add_argument("-o", "--output", help="output file (default: arsanalys-YEAR-THEME.FORMAT)")
         parser.add_argument("--language", default="sv", help="report language (default sv)")
+        parser.add_argument("--municipality", help="SCB code of the municipality (default: the installation's own)")
 
     def handle(self, *args, year, theme, fmt, output=None, language="sv", **options):
         out = Path(output or f"arsanalys-{year}-{theme}.{fmt}")
-        steps = 6 + Area.objects.filter(level=Level.STADSOMRADE).count() + 1
+        city = Area.objects.filter(code=options.get("municipality") or schemes.home_code()).first()
+        steps = 6 + (schemes.districts(city).count() if city else 0) + 1
         started = time.perf_counter()
         with translation.override(language), tqdm(total=steps, desc="årsanalys", unit="steg",
                                                   disable=options.get("verbosity", 1) == 0) as bar:
@@ -32,7 +35,7 @@ class Command(BaseCommand):
                 bar.update(1)
 
             try:
-                report = collect(year, theme, progress=progress)
+                report = collect(year, theme, progress=progress, municipality=options.get("municipality"))
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
             bar.set_postfix_str(fmt)

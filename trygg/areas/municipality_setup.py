@@ -1,0 +1,112 @@
+"""``trygg setup municipality``: a municipality's configuration and areas from files, in one
+transaction, idempotently (a second run changes nothing).
+
+The configuration (``municipality.toml``, see docs/municipalities.md) names the municipality, its
+partners, area levels, district level, metropolitan peers and report cover; each level may name a
+GeoJSON file (relative to the configuration) with its areas. Every error names the file, the line
+and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from trygg.accounts.models import Organisation
+
+from .loading import AreaImportError, load_layer
+from .models import Area, Level, Municipality
+from .schemes import CONFIG_NAME, Scheme, SchemeError, locator, read_config, scheme_from_file
+
+LAYER_FIELDS = {"file", "code_field", "name_field", "parent_field", "code_prefix", "population_field",
+                "population_year", "invalid_geometry"}
+
+
+@dataclass
+class SetupResult:
+    scheme: Scheme
+    created: bool
+    areas: dict[str, int] = field(default_factory=dict)  # level key → areas in its file
+    new_areas: int = 0
+
+
+def config_path(path) -> Path:
+    path = Path(path)
+    if path.is_dir():
+        path = path / CONFIG_NAME
+    if not path.exists():
+        raise SchemeError(f"{path}: no such file")
+    return path
+
+
+def _layers(path: Path) -> list[dict]:
+    """The levels' area files, checked: each names its code and name fields; every level but the
+    first its parent field."""
+    where = locator(path)
+    layers = []
+    for i, raw in enumerate(read_config(path).get("levels") or []):
+        if not raw.get("file"):
+            continue
+        name = f"levels[{i}]"
+        unknown = set(raw) - LAYER_FIELDS - {"key", "name", "plural", "work_cycle"}
+        if unknown:
+            raise SchemeError(f"{where(name + '.' + sorted(unknown)[0])}: unknown field")
+        for required in ("code_field", "name_field", *(("parent_field",) if layers else ())):
+            if not isinstance(raw.get(required), str) or not raw[required]:
+                raise SchemeError(f"{where(name + '.' + required)}: missing (the property of the features that holds it)")
+        file = path.parent / raw["file"]
+        if not file.exists():
+            raise SchemeError(f"{where(name + '.file')}: {file} does not exist")
+        if raw.get("population_field") and not isinstance(raw.get("population_year"), int):
+            raise SchemeError(f"{where(name + '.population_year')}: a year is needed with population_field")
+        if raw.get("invalid_geometry", "refuse") not in ("refuse", "repair"):
+            raise SchemeError(f"{where(name + '.invalid_geometry')}: refuse or repair")
+        layers.append({**raw, "file": file, "where": where(name + ".file")})
+    return layers
+
+
+def setup_municipality(path, stdout=None) -> SetupResult:
+    """Load the configuration at ``path`` (a ``municipality.toml`` or its folder) and its areas."""
+    path = config_path(path)
+    scheme = scheme_from_file(path)
+    layers = _layers(path)
+    with transaction.atomic():
+        top = Area.objects.filter(code=scheme.code).first()
+        if top is None:
+            from .sweden import load_sweden
+
+            load_sweden(stdout)  # Sweden's 290 municipalities ship with Trygg
+            top = Area.objects.filter(code=scheme.code).first()
+        if top is None or top.level != Level.MUNICIPALITY:
+            raise SchemeError(f"{locator(path)('code')}: {scheme.code} is not a municipality in the area table")
+        _, created = Municipality.objects.update_or_create(code=scheme.code, defaults={
+            "name": scheme.name, "city_organisation": scheme.city_organisation,
+            "police_organisation": scheme.police_organisation, "district_level": scheme.district_level,
+            "metro_peers": list(scheme.metro_peers), "report_cover": scheme.report_cover,
+            "levels": [{"key": lv.key, "name": lv.name, "plural": lv.plural, "work_cycle": lv.work_cycle}
+                       for lv in scheme.levels]})
+        Organisation.objects.get_or_create(name=scheme.city_organisation, defaults={"kind": Organisation.Kind.CITY})
+        Organisation.objects.get_or_create(name=scheme.police_organisation,
+                                           defaults={"kind": Organisation.Kind.POLICE})
+        result = SetupResult(scheme, created)
+        keys = [lv.key for lv in scheme.levels]
+        for layer in layers:
+            level = layer["key"]
+            pop = layer.get("population_field")
+            try:
+                res = load_layer(
+                    layer["file"], level=level, code_field=layer["code_field"], name_field=layer["name_field"],
+                    parent_field=layer.get("parent_field"),
+                    parent_code=None if layer.get("parent_field") else scheme.code,
+                    code_prefix=layer.get("code_prefix", ""), population_fields={"": pop} if pop else None,
+                    population_year=layer.get("population_year"), population_source=layer["file"].name,
+                    invalid_geometry=layer.get("invalid_geometry", "refuse"), levels=keys)
+            except AreaImportError as exc:
+                raise SchemeError(f"{layer['where']}: {exc}") from exc
+            result.areas[level] = res.created + res.updated + res.unchanged
+            result.new_areas += res.created
+            if stdout:
+                stdout.write(f"{scheme.name} {level}: {result.areas[level]} areas ({res.created} new)")
+    return result
