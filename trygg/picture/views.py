@@ -4,6 +4,7 @@ comparison and the residents' public page. Every figure comes from ``figures`` (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -286,7 +287,8 @@ def public(request, code):
         "comparison_total": pub["comparison_total"], "period": pub["period"],
         "comparison_period": pub["comparison_period"],
         "has_promises": has_promises, "siblings": siblings,
-        "placement": _public_placement(area, pub["period"]),
+        # called by the template only when the page's figure fragment is not cached yet
+        "placement": functools.cache(lambda: _public_placement(area, pub["period"])),
         "districts": area.children.filter(level=Level.STADSOMRADE) if area.level == Level.MUNICIPALITY else [],
     })
 
