@@ -76,7 +76,7 @@ def _latest_incidents(request, area, choice: Choice):
     if not can(request.user, Capability.VIEW_INCIDENTS, area):
         return None
     qs = (queries.incidents_in(area, choice.start, choice.end, theme=choice.theme)
-          .select_related("area").order_by("-occurred_at")[:LATEST_LIMIT])
+          .select_related("area").defer("area__geometry").order_by("-occurred_at")[:LATEST_LIMIT])
     police_ok = can(request.user, Capability.VIEW_POLICE_DETAIL, area)
     est_ok_here = can(request.user, Capability.VIEW_EST_TEXT, area)
     out = []
