@@ -71,9 +71,10 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def load_demo(env: dict) -> str:
-    """Load the demo (idempotent) and return the code of Nordost (the coordinator's area)."""
-    subprocess.run([TRYGG, "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+def load_demo(env: dict, reuse: bool = False) -> str:
+    """Load the demo (idempotent; with ``reuse`` only migrate a database that holds it already,
+    which empties the figure cache just the same) and return the code of Nordost (the coordinator's area)."""
+    subprocess.run([TRYGG, "migrate" if reuse else "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     code = ("from trygg.areas.models import Area; "
             "print(Area.objects.filter(name__iexact='Nordost').order_by('level').values_list('code', flat=True)[0])")
     out = subprocess.run([TRYGG, "manage", "shell", "-c", code], env=env, cwd=ROOT, check=True,
@@ -255,6 +256,8 @@ def main(argv=None) -> int:
     p.add_argument("--var-dir", type=Path, default=Path("/tmp/trygg-bench-load"))
     p.add_argument("--pg-url", default=os.environ.get("TRYGG_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/trygg_bench_load"))
     p.add_argument("--request-timeout", type=float, default=30)
+    p.add_argument("--reuse-demo", action="store_true",
+                   help="the databases hold the demo from an earlier run: migrate them, do not load it again")
     p.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = p.parse_args(argv)
 
@@ -276,7 +279,7 @@ def main(argv=None) -> int:
         if key not in codes:
             Path(env["TRYGG_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
             print(f"loading the demo into {key} …", file=sys.stderr, flush=True)
-            codes[key] = load_demo(env)
+            codes[key] = load_demo(env, args.reuse_demo)
         rows += run_server(label, env, dev, codes[key], args)
     if args.write:
         write(rows, args)

@@ -125,8 +125,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def _cache(url: str) -> dict:
-    """A cache from ``TRYGG_FIGURE_CACHE``: ``locmem://`` (default, one per process), ``file:///path``,
-    ``db://table`` (after ``trygg manage createcachetable``), ``redis://host:6379/0`` or ``dummy://``."""
+    """A cache from ``TRYGG_FIGURE_CACHE``: ``file:///path`` (default: ``var/cache/figures``, shared by
+    every server process), ``locmem://`` (one per process), ``db://table`` (after ``trygg manage
+    createcachetable``), ``redis://host:6379/0`` or ``dummy://``."""
     scheme, _sep, rest = url.partition("://")
     backends = {"locmem": "locmem.LocMemCache", "file": "filebased.FileBasedCache", "db": "db.DatabaseCache",
                 "redis": "redis.RedisCache", "rediss": "redis.RedisCache", "dummy": "dummy.DummyCache"}
@@ -134,14 +135,18 @@ def _cache(url: str) -> dict:
         raise ValueError(f"TRYGG_FIGURE_CACHE: use one of {', '.join(s + '://' for s in backends)}, not {url!r}")
     location = url if scheme.startswith("redis") else rest or "trygg-figures"
     return {"BACKEND": f"django.core.cache.backends.{backends[scheme]}", "LOCATION": location,
-            "TIMEOUT": int(os.environ.get("TRYGG_FIGURE_CACHE_SECONDS", str(24 * 3600)))}
+            "TIMEOUT": int(os.environ.get("TRYGG_FIGURE_CACHE_SECONDS", str(24 * 3600))),
+            # entries of past data versions are never read again; beyond this many a third is culled
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("TRYGG_FIGURE_CACHE_ENTRIES", "5000"))}}
 
 
-# "figures": computed figures of the public and picture pages and the annual report, kept until the
-# data version changes (trygg.numbers.figure_cache); shared by all processes when file/db/redis.
+# "figures": computed figures and the parts of the public and picture pages that are the same for
+# every viewer, and the annual report, kept until the data version changes
+# (trygg.numbers.figure_cache). By default files under var/cache/figures: one cache for all of
+# gunicorn's worker processes (with locmem:// each worker would compute every figure once more).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "figures": _cache(os.environ.get("TRYGG_FIGURE_CACHE", "locmem://")),
+    "figures": _cache(os.environ.get("TRYGG_FIGURE_CACHE", f"file://{VAR_DIR / 'cache' / 'figures'}")),
 }
 
 AUTHENTICATION_BACKENDS = [

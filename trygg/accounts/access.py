@@ -14,7 +14,8 @@ def memberships(user) -> list[Membership]:
     """The user's memberships (organisation and area loaded), cached on the user object."""
     cache = getattr(user, "_trygg_memberships", None)
     if cache is None:
-        cache = list(Membership.objects.filter(user=user).select_related("area", "organisation"))
+        cache = list(Membership.objects.filter(user=user).select_related("area", "organisation")
+                     .defer("area__geometry"))  # paths are checked on every request, outlines never
         user._trygg_memberships = cache
     return cache
 

@@ -125,9 +125,10 @@ class Area(models.Model):
                 move_subtree(self, old, using)
 
     def ancestors(self):
-        """Areas above this one, from the top down."""
+        """Areas above this one, from the top down (without their geometry, loaded when asked for:
+        a municipality's outline is large and breadcrumbs and scopes need only names and paths)."""
         codes = [c for c in self.path.strip("/").split("/") if c][:-1]
-        by_code = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        by_code = {a.code: a for a in Area.objects.filter(code__in=codes).defer("geometry")}
         return [by_code[c] for c in codes if c in by_code]
 
     def descendants(self, include_self=False):

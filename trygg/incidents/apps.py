@@ -17,3 +17,9 @@ class IncidentsConfig(AppConfig):
         from .dataversion import connect_signals
 
         connect_signals()
+
+        from django.db.models.signals import post_migrate
+
+        from trygg.numbers.figure_cache import forget_all
+
+        post_migrate.connect(forget_all, sender=self, dispatch_uid="incidents-forget-figures-after-migrate")

@@ -7,6 +7,11 @@ version (``trygg.incidents.dataversion``, raised by every import and edit), the 
 are translated when computed), today's date (currency and default periods move with the day) and
 Trygg's version. Only figures that every viewer of the page may see are cached: nothing that
 depends on who is signed in (incident lists, text, permissions) may be passed through here.
+
+The data version only counts up within one database: a new or restored database starts again at
+a lower number, so the cache (files under ``var/`` by default, which outlive the process) is
+emptied after every ``migrate`` (which a new database, ``trygg demo`` and a restore all go
+through) and by ``trygg restore`` itself (:func:`forget_all`).
 """
 
 from __future__ import annotations
@@ -46,3 +51,8 @@ def cached(kind: str, compute, *parts):
 def area_part(area) -> tuple:
     """An area as a key part (its id and path: a moved area is another key)."""
     return area.pk, area.path
+
+
+def forget_all(**_signal_kwargs) -> None:
+    """Empty the figure cache (a new or restored database: its data versions mean other data)."""
+    caches[CACHE].clear()

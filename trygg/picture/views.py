@@ -4,6 +4,7 @@ comparison and the residents' public page. Every figure comes from ``figures`` (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -75,7 +76,7 @@ def _latest_incidents(request, area, choice: Choice):
     if not can(request.user, Capability.VIEW_INCIDENTS, area):
         return None
     qs = (queries.incidents_in(area, choice.start, choice.end, theme=choice.theme)
-          .select_related("area").order_by("-occurred_at")[:LATEST_LIMIT])
+          .select_related("area").defer("area__geometry").order_by("-occurred_at")[:LATEST_LIMIT])
     police_ok = can(request.user, Capability.VIEW_POLICE_DETAIL, area)
     est_ok_here = can(request.user, Capability.VIEW_EST_TEXT, area)
     out = []
@@ -287,7 +288,8 @@ def public(request, code):
         "comparison_total": pub["comparison_total"], "period": pub["period"],
         "comparison_period": pub["comparison_period"],
         "has_promises": has_promises, "siblings": siblings,
-        "placement": _public_placement(area, pub["period"]),
+        # called by the template only when the page's figure fragment is not cached yet
+        "placement": functools.cache(lambda: _public_placement(area, pub["period"])),
         "districts": schemes.districts(area) if area.level == Level.MUNICIPALITY else [],
         "district_level": schemes.scheme_for(area).district,
     })

@@ -84,15 +84,16 @@ def hidden_results(pairs) -> dict[int, str]:
     pairs = set(pairs)
     if not pairs:
         return {}
+    # plain values, not model rows: the areas' geometries (large JSON) are not needed here
     qs = (SurveyResult.objects.filter(indicator__in={i for i, _y in pairs}, year__in={y for _i, y in pairs})
-          .select_related("area").order_by("area__path"))
+          .order_by("area__path").values_list("pk", "indicator", "year", "respondents", "area__path", named=True))
     groups: dict[tuple, list] = {}
     for r in qs:
         if (r.indicator, r.year) in pairs:
             groups.setdefault((r.indicator, r.year), []).append(r)
     out = {}
     for rows in groups.values():
-        paths = [r.area.path for r in rows]
+        paths = [r.area__path for r in rows]
         parents = []
         for i, path in enumerate(paths):
             above = [j for j, q in enumerate(paths) if j != i and path.startswith(q) and len(q) < len(path)]
@@ -109,10 +110,12 @@ def _shown(r, hidden):
 
 
 def area_series(area, until_year: int | None = None) -> list[IndicatorSeries]:
-    qs = SurveyResult.objects.filter(area=area).select_related("area")
+    qs = SurveyResult.objects.filter(area=area)
     if until_year:
         qs = qs.filter(year__lte=until_year)
     rows = list(qs.order_by("year"))
+    for r in rows:
+        r.area = area  # the one area already loaded (not its geometry once per row)
     hidden = hidden_results((r.indicator, r.year) for r in rows)
     by_ind: dict[str, list] = {}
     for r in rows:

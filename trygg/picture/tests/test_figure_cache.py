@@ -152,6 +152,62 @@ class FigureCacheTestCase(BaseTestCase):
         self.login("carl")  # Centrum: not this area, cached or not
         self.assertEqual(self.client.get("/lagesbild/1/" + Q).status_code, 403)
 
+    def test_the_shared_parts_of_the_pages_are_rendered_once(self):
+        """The picture's tables, surveys and map block and the public page's content are kept as
+        markup: the second request neither queries the survey results nor the placement counts."""
+        from trygg.incidents.templatetags import placement_tags
+        from trygg.surveys import results
+
+        self.login("alice")
+        with mock.patch.object(results, "hidden_results", wraps=results.hidden_results) as surveys, \
+                mock.patch.object(placement_tags, "placement_share", wraps=placement_tags.placement_share) as placed:
+            r1 = self.client.get("/lagesbild/1/" + Q)
+            calls = (surveys.call_count, placed.call_count)
+            r2 = self.client.get("/lagesbild/1/" + Q)
+            self.assertEqual((surveys.call_count, placed.call_count), calls)
+            self.assertGreater(min(calls), 0)
+            self.assertEqual(without_tokens(r2.content), without_tokens(r1.content))
+            self.client.logout()
+            p1 = self.client.get("/lagesbild/offentlig/1/")
+            calls = (surveys.call_count, placed.call_count)
+            p2 = self.client.get("/lagesbild/offentlig/1/")
+            self.assertEqual((surveys.call_count, placed.call_count), calls)
+            self.assertEqual(without_tokens(p2.content), without_tokens(p1.content))
+
+    def test_viewer_parts_stay_out_of_the_shared_markup(self):
+        """With the tables cached by one viewer, the next still gets its own incident list, text,
+        buttons and CSRF token – and the cached markup holds none of them."""
+        fragments, cached = [], figure_cache.cached
+
+        def keep(kind, compute, *parts):
+            value = cached(kind, compute, *parts)
+            if kind.startswith("fragment:"):
+                fragments.append(value)
+            return value
+
+        self.login("bob")
+        with mock.patch.object(figure_cache, "cached", keep):
+            r = self.client.get("/lagesbild/1/" + DRUGS_DAY)
+        self.assertContains(r, "Narkotikabrott på torget.")
+        self.assertEqual(len(fragments), 2)
+        for html in fragments:
+            for private in ("Narkotikabrott på torget.", "csrfmiddlewaretoken", 'data-testid="latest"',
+                            'data-testid="snapshot-form"', "bob"):
+                self.assertNotIn(private, html)
+        self.login("lena")
+        r = self.client.get("/lagesbild/1/" + DRUGS_DAY)
+        self.assertNotContains(r, "Narkotikabrott på torget.")
+        self.assertNotContains(r, 'data-testid="latest"')
+        self.assertContains(r, 'data-testid="theme-table"')
+
+    def test_a_migrate_empties_the_cache(self):
+        """A new or restored database starts its data versions again: nothing cached before survives."""
+        from django.core.management import call_command
+
+        caches["figures"].set("trygg:figures:x", 1)
+        call_command("migrate", verbosity=0)
+        self.assertIsNone(caches["figures"].get("trygg:figures:x"))
+
 
 def without_tokens(html: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", html)

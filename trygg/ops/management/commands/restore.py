@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from trygg.numbers.figure_cache import forget_all
 from trygg.ops.backup import BackupError, restore
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             manifest = restore(archive)
         except BackupError as exc:
             raise CommandError(str(exc))
+        forget_all()  # the restored data versions mean the backup's data, not what was cached since
         self.stdout.write(f"Restored {archive}: backup of {manifest['created']}, {manifest['engine']} database "
                           f"and {len(manifest['members']) - 1} uploaded file(s). Run `trygg migrate` if this "
                           "Trygg is newer than the backup.")

@@ -102,9 +102,15 @@ class Command(BaseCommand):
                         self.cfg.set(key, value)
 
             def load(self):
+                from importlib import import_module
+
                 from django.core.wsgi import get_wsgi_application
 
-                return get_wsgi_application()
+                application = get_wsgi_application()
+                # Import the URLconf and so every view module (numpy, scipy, the statistics …) here,
+                # before the fork: Django does it on the first request, ~8 s in each new worker.
+                import_module(settings.ROOT_URLCONF)
+                return application
 
         from django.db import connections
 
