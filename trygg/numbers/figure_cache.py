@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 
 from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -31,8 +32,12 @@ _MISSING = object()
 
 
 def key(kind: str, *parts) -> str:
-    """The cache key of figure ``kind`` with arguments ``parts`` (reprs of plain values)."""
-    raw = repr((trygg.__version__, dataversion.current(), get_language(), dt.date.today().isoformat(),
+    """The cache key of figure ``kind`` with arguments ``parts`` (reprs of plain values). The
+    database's identity is part of it: two databases (e.g. SQLite and PostgreSQL sharing one
+    ``var/``) count their data versions separately, so their figures must never meet."""
+    db = connection.settings_dict
+    raw = repr((trygg.__version__, connection.vendor, str(db.get("NAME")), db.get("HOST"), db.get("PORT"),
+                dataversion.current(), get_language(), dt.date.today().isoformat(),
                 timezone.localdate().isoformat(), kind, parts))
     return f"trygg:figures:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
 

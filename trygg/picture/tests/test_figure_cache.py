@@ -124,6 +124,10 @@ class FigureCacheTestCase(BaseTestCase):
             others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
         with mock.patch.object(figure_cache.timezone, "localdate", return_value=dt.date(2030, 1, 1)):
             others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
+        # another database with the same data version (e.g. PostgreSQL beside SQLite on one var/)
+        other_db = {**figure_cache.connection.settings_dict, "NAME": "another-database"}
+        with mock.patch.object(figure_cache.connection, "settings_dict", other_db):
+            others.append(figure_cache.key("picture-page", figure_cache.area_part(self.nordost), "2025-03-01"))
         self.assertEqual(len({base, *others}), 1 + len(others))
 
     def test_the_language_is_part_of_the_figures(self):
