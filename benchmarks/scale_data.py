@@ -61,13 +61,15 @@ def setup() -> None:
 
 
 def load_areas(stdout) -> None:
-    """Migrate and load the demo's areas and accounts (each idempotent)."""
+    """Migrate, collect the static files (the pages need their manifest) and load the demo's areas
+    and accounts (each idempotent)."""
     from django.core.management import call_command
 
     from trygg.accounts.demo import load as load_accounts
     from trygg.areas.demo import load as load_areas_demo
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     load_areas_demo(stdout)
     load_accounts(stdout)
 
