@@ -115,6 +115,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
+    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Max, Min
     from django.test import Client
@@ -127,6 +128,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     from trygg.reports.annual import render
     from trygg.reports.annual.data import collect
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages need the static manifest
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     span = Incident.objects.aggregate(a=Min("date"), b=Max("date"), n=Max("id"))
