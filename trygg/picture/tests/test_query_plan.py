@@ -1,12 +1,13 @@
 """The picture's main count (an area's incidents of a period by source and category) reads the
-(area_path, date) index on SQLite and on PostgreSQL, and the area subtree filter is the range form
-(``trygg.areas.subtree``) on both."""
+(area_path, date, …) index on SQLite and on PostgreSQL, from the index alone (it covers every column
+the count reads), and the area subtree filter is the range form (``trygg.areas.subtree``) on both."""
 
 import datetime as dt
 import random
 import unittest
 
 from django.db import connection
+from django.db.models import Count
 
 from trygg.areas.subtree import prefix_upper, ranges_work, subtree_q
 from trygg.incidents.models import Incident
@@ -15,7 +16,7 @@ from trygg.testing.personas import BaseTestCase
 
 from .world import make
 
-AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields == ["area_path", "date"])
+AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["area_path", "date"])
 START = dt.date(2025, 3, 1)
 
 
@@ -59,6 +60,11 @@ class QueryPlanTestCase(BaseTestCase):
         plan = self.main_count().explain()
         self.assertIn(AREA_DATE_INDEX, plan)
 
+    @unittest.skipUnless(connection.vendor == "sqlite", "SQLite query plan")
+    def test_sqlite_counts_from_the_index_alone(self):
+        for qs in (self.main_count(), self.main_count().filter(theme="ordning", synthetic=False)):
+            self.assertIn(f"COVERING INDEX {AREA_DATE_INDEX}", qs.explain())
+
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
     def test_postgresql_uses_the_area_date_index(self):
         with connection.cursor() as cursor:
@@ -66,3 +72,11 @@ class QueryPlanTestCase(BaseTestCase):
         plan = self.main_count().explain()
         self.assertIn(AREA_DATE_INDEX, plan)
         self.assertIn("area_path", plan)
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
+    def test_postgresql_counts_from_the_index_alone(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = self.main_count().annotate(n=Count("id")).explain()
+        self.assertIn(f"Index Only Scan using {AREA_DATE_INDEX}", plan)
