@@ -93,6 +93,12 @@ def last_complete_day(days: list[dt.date], counts: list[int], threshold: float =
     return last.astype(dt.date), max(gap, 0)
 
 
+def daily_rows():
+    """``(source, date, count)`` of the incidents that count: read from the (source, date, category)
+    index alone."""
+    return Incident.objects.counted().order_by().values_list("source", "date").annotate(n=Count("id"))
+
+
 def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
     """``{source: (days with data ascending, counts)}`` of the incidents that count, every source
     in one grouped query, cached until the next import run or new incident."""
@@ -100,8 +106,7 @@ def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
     value = cache.get(key)
     if value is None:
         value = {}
-        rows = Incident.objects.counted().order_by().values_list("source", "date").annotate(n=Count("id"))
-        for source, day, n in sorted(rows):
+        for source, day, n in sorted(daily_rows()):
             days, counts = value.setdefault(source, ([], []))
             days.append(day)
             counts.append(n)

@@ -136,7 +136,9 @@ class Incident(models.Model):
         ordering = ["-occurred_at"]
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="incident_unique_source_id")]
         indexes = [
-            models.Index(fields=["source", "date"]),
+            # with the category (and the id, for PostgreSQL): the coverage rules' daily counts per source
+            # from the index alone
+            models.Index(fields=["source", "date", "category", "id"], name="incident_source_date_category"),
             # the area-and-period counts (trygg.numbers.queries) read only these columns: the index
             # covers them (an index-only scan on both databases, no row lookups in a table stored in
             # arrival order); the id last for PostgreSQL's COUNT("id")
