@@ -129,6 +129,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     from trygg.reports.annual.data import collect
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the pages need the static manifest
+    started_on, started_at = machine(), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     span = Incident.objects.aggregate(a=Min("date"), b=Max("date"), n=Max("id"))
@@ -204,7 +205,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
           flush=True)
     db = connection.vendor
     version = connection.cursor().connection.server_version if db == "postgresql" else __import__("sqlite3").sqlite_version
-    return dict(vendor=db, version=version, incidents=n, span=(str(span["a"]), str(end)),
+    return dict(vendor=db, version=version, machine=started_on, when=started_at, incidents=n, span=(str(span["a"]), str(end)),
                 synthetic=Incident.objects.filter(synthetic=True).count(), pages=results, cli=cli, annual=annual,
                 cold_runs=cold_runs)
 
@@ -216,7 +217,8 @@ def _ok(ms, target):
 def db_markdown(r: dict, runs: int) -> str:
     name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[r["vendor"]]
     lines = [f"### {name} {r['version']}", "",
-             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()}. {r['incidents']:,} incidents "
+             f"{r.get('when') or dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M')} UTC, {r.get('machine') or machine()}. "
+             f"{r['incidents']:,} incidents "
              f"{r['span'][0]} – {r['span'][1]} ({r['synthetic']:,} synthetic, from `scale_data.py`). Medians of "
              f"{r['cold_runs']} cold and {runs} warm requests.", "",
              "| page | cold (ms) | warm (ms) | target | met cold / warm |", "|---|---:|---:|---:|---|"]
@@ -263,7 +265,15 @@ def main(argv=None) -> int:
     ap.add_argument("--core-n", type=int, default=10_000_000)
     ap.add_argument("--min-incidents", type=int, default=100_000)
     ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--from-json", help="write README-scale.md sections from a --json file of an earlier run")
     args = ap.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text())
+        if "db" in saved:
+            write_section(saved["db"]["vendor"], db_markdown(saved["db"], args.runs))
+        if "core" in saved:
+            write_section("core", core_markdown(saved["core"]))
+        return 0
     out = {}
     if not args.core_only:
         r = bench_db(args.runs, args.min_incidents, args.cold_runs)
