@@ -295,13 +295,13 @@ def _public_placement(area, period) -> dict | None:
     """How much of the municipality's police data of the period is placed in a district by its
     text, for the public page: municipality-wide counts only (large; a district's own split could
     reveal a figure the disclosure control hides)."""
-    from trygg.incidents.templatetags.placement_tags import placement_share
+    from trygg.incidents.templatetags.placement_tags import cached_placement_share
 
     municipality = area if area.level == Level.MUNICIPALITY else next(
         (a for a in area.ancestors() if a.level == Level.MUNICIPALITY), None)
     if municipality is None:
         return None
-    share = placement_share(municipality, period.start, period.end)
+    share = cached_placement_share(municipality, period.start, period.end)
     total = share["text"] + share["only_municipality"]
     return {"municipality": municipality, "text": share["text"], "only_municipality": share["only_municipality"],
             "percent": round(100 * share["text"] / total) if total else None}
