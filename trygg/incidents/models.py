@@ -109,7 +109,8 @@ class Incident(models.Model):
                                      related_name="+", verbose_name=_("municipality"))
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="incidents", verbose_name=_("area"))
-    area_path = models.CharField(max_length=400, db_index=True, default="", editable=False)
+    # no index of its own: the (area_path, date, …) index below serves every area filter by its prefix
+    area_path = models.CharField(max_length=400, default="", editable=False)
     placement = models.CharField(_("placed by"), max_length=20, choices=Placement.choices)
     place_text = models.CharField(_("place"), max_length=200, blank=True)  # matched name / address
     # For placement "text": the level of the area the names placed it at (Level value), and the
