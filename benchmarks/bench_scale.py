@@ -204,7 +204,10 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     print(f"annual report {year}: collect {t1 - t0:.1f} s, pdf {t2 - t1:.1f} s; warm page {annual['warm_page_ms']}",
           flush=True)
     db = connection.vendor
-    version = connection.cursor().connection.server_version if db == "postgresql" else __import__("sqlite3").sqlite_version
+    if db == "postgresql":
+        version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    else:
+        version = __import__("sqlite3").sqlite_version
     return dict(vendor=db, version=version, machine=started_on, when=started_at, incidents=n, span=(str(span["a"]), str(end)),
                 synthetic=Incident.objects.filter(synthetic=True).count(), pages=results, cli=cli, annual=annual,
                 cold_runs=cold_runs)
