@@ -234,7 +234,10 @@ FOOTER = [
     "results in [README-import.md](README-import.md);",
     "- load on `trygg serve` (issue 14: 50 concurrent clients × 60 s on the public and picture pages, gunicorn "
     "on SQLite and PostgreSQL vs the development server): `benchmarks/bench_load.py`, results in "
-    "[README-load.md](README-load.md).",
+    "[README-load.md](README-load.md);",
+    "- Sweden scale (issue 13: 1–4.5 M synthetic incidents over the real areas; picture pages, public page, "
+    "`trygg picture`, annual report, cold and warm, on SQLite and PostgreSQL; the 10 M-incident core): "
+    "`benchmarks/scale_data.py` and `benchmarks/bench_scale.py`, results in [README-scale.md](README-scale.md).",
 ]
 
 

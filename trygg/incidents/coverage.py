@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from trygg.areas.models import Population
@@ -57,16 +56,14 @@ def first_covered_month(months: list[dt.date], counts: list[int], threshold: flo
 
 
 def _monthly(source: str):
-    rows = (
-        Incident.objects.counted().filter(source=source)
-        .annotate(m=TruncMonth("date")).values("m").annotate(n=Count("id")).order_by("m")
-    )
-    months, counts = [], []
-    for r in rows:
-        m = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
-        months.append(m)
-        counts.append(r["n"])
-    return months, counts
+    """``(first days of the months with data, counts)`` of ``source``, from its daily counts
+    (summed here: a month function per row in the database is slow on SQLite at country scale)."""
+    days, counts = _daily(source)
+    by_month: dict[dt.date, int] = {}
+    for day, n in zip(days, counts, strict=True):
+        m = day.replace(day=1)
+        by_month[m] = by_month.get(m, 0) + n
+    return list(by_month), list(by_month.values())
 
 
 def last_complete_day(days: list[dt.date], counts: list[int], threshold: float = THRESHOLD
@@ -96,10 +93,29 @@ def last_complete_day(days: list[dt.date], counts: list[int], threshold: float =
     return last.astype(dt.date), max(gap, 0)
 
 
+def daily_rows():
+    """``(source, date, count)`` of the incidents that count: read from the (source, date, category)
+    index alone."""
+    return Incident.objects.counted().order_by().values_list("source", "date").annotate(n=Count("id"))
+
+
+def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
+    """``{source: (days with data ascending, counts)}`` of the incidents that count, every source
+    in one grouped query, cached until the next import run or new incident."""
+    key = f"trygg:coverage:daily:{_state_key()}"
+    value = cache.get(key)
+    if value is None:
+        value = {}
+        for source, day, n in sorted(daily_rows()):
+            days, counts = value.setdefault(source, ([], []))
+            days.append(day)
+            counts.append(n)
+        cache.set(key, value, 3600)
+    return value
+
+
 def _daily(source: str):
-    rows = Incident.objects.counted().filter(source=source).order_by().values_list("date").annotate(n=Count("id"))
-    rows = sorted(rows)
-    return [r[0] for r in rows], [r[1] for r in rows]
+    return daily_by_source().get(source, ([], []))
 
 
 def _state_key() -> str:

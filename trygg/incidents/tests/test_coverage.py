@@ -36,3 +36,35 @@ class CoverageTestCase(TestCase):
         assert covers("est", dt.date(2024, 9, 1))
         assert not covers("est", dt.date(2024, 8, 1))
         assert coverage_start("police") is None and covers("police", dt.date(2020, 1, 1))
+
+
+class DailyCountsTestCase(TestCase):
+    """The coverage rules' counts come from one grouped query per day and source, summed to months in
+    Python: they must equal the database's own month and minimum over the same rows."""
+
+    def setUp(self):
+        cache.clear()
+
+    def test_it_matches_the_raw_table(self):
+        from django.db.models import Count, Min
+        from django.db.models.functions import TruncMonth
+
+        from trygg.incidents.coverage import _monthly, daily_by_source
+        from trygg.numbers.queries import first_dates_by_source
+
+        days = [dt.date(2024, 1, 31), dt.date(2024, 2, 1), dt.date(2024, 2, 29), dt.date(2024, 3, 15)]
+        for k, day in enumerate(days):
+            for i in range(k + 1):
+                for source, category in (("police", "misshandel"), ("est", "klotter"), ("police", "sammanfattning")):
+                    t = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+                    Incident.objects.create(source=source, source_id=f"{category}-{day}-{i}", occurred_at=t,
+                                            date=day, category=category, theme="ovrigt", placement="area")
+        counted = Incident.objects.counted()
+        for source in ("police", "est"):
+            rows = (counted.filter(source=source).annotate(m=TruncMonth("date")).values("m")
+                    .annotate(n=Count("id")).order_by("m"))
+            months = [r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"] for r in rows]
+            assert _monthly(source) == (months, [r["n"] for r in rows])
+            assert sum(daily_by_source()[source][1]) == counted.filter(source=source).count()
+        assert first_dates_by_source() == dict(counted.order_by().values_list("source").annotate(d=Min("date")))
+        assert _monthly("bra") == ([], [])

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -323,6 +324,31 @@ class PictureBlockTestCase(WorldMixin, BaseTestCase):
         self.assertEqual((district["text"], district["only_municipality"]), (2, 2))
         self.assertEqual([n for _label, n in district["levels"]], [1, 1])
         self.assertEqual(placement_share(self.nordost, dt.date(2025, 6, 1), dt.date(2025, 6, 30))["text"], 0)
+
+    def test_the_picture_block_is_counted_once_per_data_version(self):
+        from django.core.cache import caches
+        from django.test.utils import override_settings
+
+        from trygg.incidents import dataversion
+        from trygg.incidents.templatetags.placement_tags import police_placement
+
+        start, end = dt.date(2025, 5, 1), dt.date(2025, 5, 31)
+        caches["figures"].clear()
+        with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                                       "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                   "LOCATION": "placement-test"}}):
+            first = police_placement(self.nordost, start, end)["share"]
+            with self.assertNumQueries(1):  # the data version only
+                again = police_placement(self.nordost, start, end)["share"]
+            self.assertEqual(again["text"], first["text"])
+            Incident.objects.create(source="police", source_id="p-new", date=dt.date(2025, 5, 3),
+                                    occurred_at=dt.datetime(2025, 5, 3, 12, tzinfo=dt.UTC), category="misshandel",
+                                    theme="vald", municipality=self.goteborg, reported_municipality=self.goteborg,
+                                    area=self.hjallbo, placement="text", place_level="primaromrade")
+            self.assertEqual(police_placement(self.nordost, start, end)["share"]["text"], first["text"])  # cached
+            # the commit raises the data version (this test's transaction never commits: as if it had)
+            with mock.patch.object(dataversion, "current", return_value=dataversion.current() + 1):
+                self.assertEqual(police_placement(self.nordost, start, end)["share"]["text"], first["text"] + 1)
 
     def test_the_public_page_says_how_much_is_placed_citywide(self):
         from types import SimpleNamespace

@@ -78,3 +78,36 @@ class PicturePageTestCase(BaseTestCase):
         r = self.client.get("/lagesbild/1/?from=2025-03-10&to=2025-03-01")
         self.assertContains(r, 'value="2025-03-10"', status_code=400)  # keeps what was typed
         self.assertEqual(self.client.get("/lagesbild/nowhere/").status_code, 404)
+
+
+class LatestIncidentsTestCase(BaseTestCase):
+    """The latest-incidents list reads the period's last week first: the same rows as reading the
+    whole period, whether the last week holds enough of them or not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        import datetime as dt
+
+        from .world import make
+
+        cls.end = dt.date(2025, 3, 28)
+        for k in range(60):  # one a day in Nordost's Hjällbo, and a busy last week in Göteborg's Centrum
+            make(cls.hjallbo, cls.end - dt.timedelta(days=k))
+        for k in range(5):
+            make(cls.centrum, cls.end - dt.timedelta(days=k), n=4)
+
+    def test_it_matches_the_whole_period(self):
+        import datetime as dt
+
+        from trygg.numbers import queries
+        from trygg.picture.views import LATEST_LIMIT, latest_in
+
+        start = self.end - dt.timedelta(days=364)
+        with self.assertNumQueries(1):  # 20 in Centrum's last week: enough
+            self.assertEqual(len(latest_in(self.centrum, start, self.end)), LATEST_LIMIT)
+        for area in (self.nordost, self.centrum, self.goteborg):  # Nordost: 7 in the last week, not enough
+            whole = list(queries.incidents_in(area, start, self.end).order_by("-occurred_at", "-id")
+                         .values_list("pk", flat=True)[:LATEST_LIMIT])
+            self.assertEqual([i.pk for i in latest_in(area, start, self.end)], whole)
+        self.assertEqual(len(latest_in(self.nordost, start, self.end)), LATEST_LIMIT)

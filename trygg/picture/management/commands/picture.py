@@ -13,6 +13,9 @@ from trygg.picture import exports
 
 class Command(BaseCommand):
     help = "Print the situation picture's key figures (counts, rates, change, p-values, flags) for an area."
+    # a read-only report: the system checks (which import every URLconf and view) are for the server
+    # and `trygg check`, not for every call of this command
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--area", required=True, help="area code (a district code or an SCB municipality code) or exact name")

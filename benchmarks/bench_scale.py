@@ -1,0 +1,301 @@
+"""Sweden-scale timings (issue 13): the picture pages, the public page, ``trygg picture``, the annual
+report on a database made by ``benchmarks/scale_data.py``, and the 10 M-incident analysis core.
+
+    TRYGG_VAR_DIR=/tmp/scale flock /work/wt/bench.lock python benchmarks/bench_scale.py [--runs 5] [--write]
+    DATABASE_URL=postgres://…/trygg_scale flock /work/wt/bench.lock python benchmarks/bench_scale.py --write
+    python benchmarks/bench_scale.py --core-only --write     # the analysis core alone, no database
+
+Pages through Django's test Client (server time, no network), the picture pages as an
+administrator (the heaviest variant: incident lists with texts), the public page anonymously.
+*Cold*: the figure cache (``figures``) and the default cache (the coverage rules' counts) emptied
+before every request, as after an import, so every figure is computed;
+*warm*: the same request again with the cache kept (the usual case between two imports). Medians
+of ``--runs``. ``trygg picture`` runs as a new process each time (start-up included; its cache is
+empty). The annual report: cold = collecting the figures and rendering the PDF once; warm = the
+report's HTML page when its figures are cached. ``--write`` puts the results between markers in
+``benchmarks/README-scale.md`` (one section per database and one for the core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+README = Path(__file__).resolve().parent / "README-scale.md"
+TARGETS = {"picture": 300, "public": 100, "cli": 1000, "annual": 30_000}
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        model = next((x.split(":", 1)[1].strip() for x in out.splitlines() if x.startswith("Model name")), model)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    load = os.getloadavg()[0]
+    return f"{model}, {os.cpu_count()} cores (shared; load average {load:.1f} at the start), Python {platform.python_version()}"
+
+
+def median_ms(fn, runs: int, before=None) -> float:
+    out = []
+    for _ in range(runs):
+        if before:
+            before()
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return statistics.median(out)
+
+
+def bench_core(n: int = 10_000_000) -> list[tuple[str, float, str]]:
+    """count_cells vs np.bincount and the situation-picture core at 1,012 areas, ``n`` incidents."""
+    from trygg.analysis.change import flag_changes
+    from trygg.analysis.counts import count_cells, crosstab
+    from trygg.analysis.periods import bucket_index
+
+    rng = np.random.default_rng(13)
+    n_area, n_cat = 1012, 12
+    area = rng.integers(0, n_area, n)
+    cat = rng.integers(0, n_cat, n)
+    dates = np.datetime64("2021-01-04") + rng.integers(0, 5 * 364, n).astype("timedelta64[D]")
+    week, _ = bucket_index(dates, "week")
+    wcode = (week - week.min()) // 7
+    n_w = int(wcode.max()) + 1
+
+    def bincount():
+        return np.bincount((area * n_cat + cat) * n_w + wcode, minlength=n_area * n_cat * n_w)
+
+    def cells():
+        return count_cells(area, cat, wcode)
+
+    def picture():
+        cube = crosstab(area * n_cat + cat, wcode, n_area * n_cat, n_w)
+        return flag_changes(cube[:, -1], cube[:, -2])  # the last week vs the one before, every area × category
+
+    def picture_year():
+        cube = crosstab(area * n_cat + cat, wcode, n_area * n_cat, n_w)
+        return flag_changes(cube[:, 52:], cube[:, :-52])  # every week vs the same week a year earlier
+
+    t_bin = min(median_ms(bincount, 1) for _ in range(3))
+    t_cells = min(median_ms(cells, 1) for _ in range(3))
+    (_keys, counts) = cells()
+    dense = bincount()
+    same = np.array_equal(np.sort(counts), np.sort(dense[dense > 0]))
+    t_pic = min(median_ms(picture, 1) for _ in range(3))
+    t_year = min(median_ms(picture_year, 1) for _ in range(2))
+    what = f"{n:,} incidents, {n_area:,} areas × {n_cat} categories × {n_w} weeks"
+    return [
+        ("np.bincount of the combined cell code", t_bin, what),
+        ("count_cells(area, category, week)", t_cells, f"{t_cells / t_bin:.1f}× bincount; "
+         f"{'identical counts' if same else 'MISMATCH'}"),
+        ("core: counts + last week vs the week before, exact tests + BH", t_pic, f"{n_area * n_cat:,} cells"),
+        ("core: counts + every week vs a year earlier, exact tests + BH", t_year,
+         f"{n_area * n_cat * (n_w - 52):,} cells"),
+    ]
+
+
+def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Max, Min
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.utils import translation
+
+    from trygg.areas.models import Area, Level
+    from trygg.incidents.models import Incident
+    from trygg.numbers import figure_cache
+    from trygg.reports.annual import render
+    from trygg.reports.annual.data import collect
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages need the static manifest
+    started_on, started_at = machine(), dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    span = Incident.objects.aggregate(a=Min("date"), b=Max("date"), n=Max("id"))
+    n = Incident.objects.count()
+    if n < min_incidents:
+        sys.exit(f"only {n} incidents: make the database with benchmarks/scale_data.py first")
+    end = span["b"]
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    client, anon = Client(), Client()
+    client.force_login(admin)
+    mellan = Area.objects.filter(level=Level.MELLANOMRADE, path__startswith="/SE/1480/1/").order_by("code").first()
+    prim = Area.objects.filter(level=Level.PRIMAROMRADE, code="612").first() or \
+        Area.objects.filter(level=Level.PRIMAROMRADE).order_by("code").first()
+    q28 = f"from={end - dt.timedelta(days=27)}&to={end}"
+    qyear = f"from={end - dt.timedelta(days=364)}&to={end}&compare=last-year"
+    pages = [
+        ("picture", "country, 28 days", f"/lagesbild/SE/?{q28}"),
+        ("picture", "country, 12 months vs last year", f"/lagesbild/SE/?{qyear}"),
+        ("picture", "municipality Göteborg, 28 days", f"/lagesbild/1480/?{q28}"),
+        ("picture", "municipality Göteborg, 12 months vs last year", f"/lagesbild/1480/?{qyear}"),
+        ("picture", "municipality Stockholm, 28 days", f"/lagesbild/0180/?{q28}"),
+        ("picture", "stadsområde Nordost, 28 days", f"/lagesbild/1/?{q28}"),
+        ("picture", "stadsområde Nordost, 12 months vs last year", f"/lagesbild/1/?{qyear}"),
+        ("picture", f"mellanområde {mellan.name}, 28 days", f"/lagesbild/{mellan.code}/?{q28}"),
+        ("picture", f"primärområde {prim.name}, 28 days", f"/lagesbild/{prim.code}/?{q28}"),
+        ("public", "public page Göteborg", "/lagesbild/offentlig/1480/"),
+        ("public", "public page Nordost", "/lagesbild/offentlig/1/"),
+        ("public", "public page Stockholm", "/lagesbild/offentlig/0180/"),
+    ]
+    def clear():  # the figures and the coverage rules' cached counts: what an import makes stale
+        caches["figures"].clear()
+        caches["default"].clear()
+
+    results = []
+    for kind, label, url in pages:
+        c = anon if kind == "public" else client
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        cold = median_ms(lambda c=c, url=url: c.get(url), cold_runs, before=clear)
+        c.get(url)
+        warm = median_ms(lambda c=c, url=url: c.get(url), runs)
+        results.append((kind, label, url, cold, warm))
+        print(f"{label}: cold {cold:.0f} ms, warm {warm:.0f} ms", flush=True)
+
+    env = dict(os.environ)
+    trygg_bin = str(Path(sys.executable).with_name("trygg"))
+    cli = []
+    for code, label in (("SE", "country"), ("1480", "Göteborg"), ("1", "Nordost")):
+        cmd = [trygg_bin, "picture", "--area", code, "--from", str(end - dt.timedelta(days=27)), "--to", str(end),
+               "--format", "json"]
+        t = median_ms(lambda cmd=cmd: subprocess.run(cmd, env=env, check=True, capture_output=True), cold_runs)
+        cli.append((label, " ".join(["trygg", *cmd[1:]]), t))
+        print(f"trygg picture {label}: {t:.0f} ms", flush=True)
+
+    year = end.year - 1
+    clear()
+    with translation.override("sv"):
+        t0 = time.perf_counter()
+        report = collect(year, "narkotika")
+        t1 = time.perf_counter()
+        render.pdf(report)
+        t2 = time.perf_counter()
+        figure_cache.cached("annual-report", lambda: report, year, "narkotika")  # as the page stores it
+    annual = {"collect_s": t1 - t0, "pdf_s": t2 - t1, "year": year}
+    url = f"/rapporter/arsanalys/{year}/narkotika/"
+    r = client.get(url)
+    if r.status_code == 200:
+        annual["warm_page_ms"] = median_ms(lambda: client.get(url), runs)
+    else:
+        annual["warm_page_ms"] = None
+        annual["page_status"] = r.status_code
+    print(f"annual report {year}: collect {t1 - t0:.1f} s, pdf {t2 - t1:.1f} s; warm page {annual['warm_page_ms']}",
+          flush=True)
+    db = connection.vendor
+    if db == "postgresql":
+        version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    else:
+        version = __import__("sqlite3").sqlite_version
+    return dict(vendor=db, version=version, machine=started_on, when=started_at, incidents=n, span=(str(span["a"]), str(end)),
+                synthetic=Incident.objects.filter(synthetic=True).count(), pages=results, cli=cli, annual=annual,
+                cold_runs=cold_runs)
+
+
+def _ok(ms, target):
+    return "✓" if ms < target else "✗"
+
+
+def db_markdown(r: dict, runs: int) -> str:
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[r["vendor"]]
+    lines = [f"### {name} {r['version']}", "",
+             f"{r.get('when') or dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M')} UTC, {r.get('machine') or machine()}. "
+             f"{r['incidents']:,} incidents "
+             f"{r['span'][0]} – {r['span'][1]} ({r['synthetic']:,} synthetic, from `scale_data.py`). Medians of "
+             f"{r['cold_runs']} cold and {runs} warm requests.", "",
+             "| page | cold (ms) | warm (ms) | target | met cold / warm |", "|---|---:|---:|---:|---|"]
+    for kind, label, url, cold, warm in r["pages"]:
+        t = TARGETS[kind]
+        lines.append(f"| {label} (`{url.split('?')[0]}`) | {cold:,.0f} | {warm:,.0f} | < {t} | "
+                     f"{_ok(cold, t)} / {_ok(warm, t)} |")
+    for label, _cmd, ms in r["cli"]:
+        lines.append(f"| `trygg picture` {label}, 28 days, json (new process) | {ms:,.0f} | – | < 1000 | "
+                     f"{_ok(ms, 1000)} |")
+    a = r["annual"]
+    total = (a["collect_s"] + a["pdf_s"]) * 1000
+    warm = f"{a['warm_page_ms']:,.0f}" if a.get("warm_page_ms") is not None else f"HTTP {a.get('page_status')}"
+    lines.append(f"| annual report {a['year']}, narkotika: figures {a['collect_s']:.1f} s + PDF {a['pdf_s']:.1f} s; "
+                 f"warm = its HTML page | {total:,.0f} | {warm} | < 30000 | {_ok(total, 30_000)} |")
+    return "\n".join(lines) + "\n"
+
+
+def core_markdown(rows) -> str:
+    lines = [f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine()}, numpy {np.__version__}. Best of 3.", "",
+             "| step | time (ms) | note |", "|---|---:|---|"]
+    lines += [f"| {a} | {t:,.0f} | {note} |" for a, t, note in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(key: str, text: str) -> None:
+    body = README.read_text() if README.exists() else "# Sweden-scale benchmark (issue 13)\n\n"
+    begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
+    block = f"{begin}\n{text}{end}"
+    if begin in body:
+        body = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _m: block, body, flags=re.S)
+    else:
+        body = body.rstrip("\n") + "\n\n" + block + "\n"
+    README.write_text(body)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cold-runs", type=int, default=2)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--core-only", action="store_true")
+    ap.add_argument("--no-core", action="store_true")
+    ap.add_argument("--core-n", type=int, default=10_000_000)
+    ap.add_argument("--min-incidents", type=int, default=100_000)
+    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--from-json", help="write README-scale.md sections from a --json file of an earlier run")
+    args = ap.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text())
+        if "db" in saved:
+            write_section(saved["db"]["vendor"], db_markdown(saved["db"], args.runs))
+        if "core" in saved:
+            write_section("core", core_markdown(saved["core"]))
+        return 0
+    out = {}
+    if not args.core_only:
+        r = bench_db(args.runs, args.min_incidents, args.cold_runs)
+        out["db"] = r
+        md = db_markdown(r, args.runs)
+        print(md)
+        if args.write:
+            write_section(r["vendor"], md)
+    if not args.no_core:
+        rows = bench_core(args.core_n)
+        out["core"] = rows
+        md = core_markdown(rows)
+        print(md)
+        if args.write:
+            write_section("core", md)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, default=str, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
