@@ -103,7 +103,10 @@ def print_help(out=sys.stdout) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        print_help()
+        try:
+            print_help()
+        except BrokenPipeError:  # `trygg --help | head`: the reader stopped, not an error
+            sys.stderr.close()
         return 0
     if argv[0] == "--version":
         from trygg import __version__
