@@ -70,6 +70,19 @@ class Scheme:
         return (Level.MUNICIPALITY.value, *(lv.key for lv in self.levels if lv.work_cycle))
 
     @property
+    def finest_first(self) -> tuple[str, ...]:
+        """The level keys below the municipality, finest first (the order points and names are
+        placed in: the most specific area that holds them)."""
+        return tuple(lv.key for lv in reversed(self.levels))
+
+    @property
+    def nameable_levels(self) -> tuple[str, ...]:
+        """The levels a place name may point at: every level but the finest (the smallest
+        statistical areas are too fine to be named in a police summary), top down."""
+        keys = tuple(lv.key for lv in self.levels)
+        return keys[:-1] if len(keys) > 1 else keys
+
+    @property
     def metro_codes(self) -> tuple[str, ...]:
         """The municipality and its metropolitan peers, for comparisons."""
         return (self.code, *(c for c in self.metro_peers if c != self.code))
@@ -282,6 +295,13 @@ def district_levels() -> tuple[str, ...]:
     """The district level of every municipality known (configured, shipped or the home one)."""
     return tuple(dict.fromkeys([home().district_level, *(s.district_level for s in _configured().values()),
                                 *(s.district_level for s in shipped().values())]))
+
+
+def report_levels() -> tuple[str, ...]:
+    """The level an EST report is placed at in every municipality known: the finest level a place
+    name may point at (primärområde in one configuration, statistikområde in another)."""
+    schemes = [home(), *_configured().values(), *shipped().values()]
+    return tuple(dict.fromkeys(s.nameable_levels[-1] for s in schemes))
 
 
 def is_district(area) -> bool:

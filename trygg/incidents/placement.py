@@ -1,5 +1,6 @@
-"""Points → the finest area of the home municipality (basområde, else primärområde), vectorised
-with trygg.analysis.spatial.assign_points_to_polygons."""
+"""Points → the finest area of the home municipality (its finest level that has an outline there,
+else the next one up: the levels of its configuration, ``trygg.areas.schemes``), vectorised with
+trygg.analysis.spatial.assign_points_to_polygons."""
 
 import numpy as np
 import shapely
@@ -7,6 +8,7 @@ from django.conf import settings
 from shapely.geometry import shape
 
 from trygg.analysis.spatial import assign_points_to_polygons
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 from trygg.areas.subtree import within_area
 
@@ -16,15 +18,13 @@ class PointLocator:
     areas and their prepared polygons are loaded once (one query per level), each batch is one
     vectorised point-in-polygon pass per level (``assign_points_to_polygons``)."""
 
-    LEVELS = (Level.BASOMRADE, Level.PRIMAROMRADE, Level.MELLANOMRADE, Level.STADSOMRADE)
-
     def __init__(self, municipality_code=None):
         code = municipality_code or settings.TRYGG_MUNICIPALITY_CODE
         municipality = Area.objects.filter(code=code).first()
         self.levels: list[tuple[list[Area], np.ndarray]] = []
         if municipality is None:
             return
-        for level in self.LEVELS:
+        for level in schemes.scheme_for_code(code).finest_first:
             qs = within_area(Area.objects.filter(level=level), municipality)
             outlines = [(pk, g) for pk, g in qs.values_list("pk", "geometry") if g]
             if outlines:

@@ -22,7 +22,7 @@ from .models import ImportRun, Incident, Placement, Source
 
 def _report_areas(user):
     scope = scoped_areas(user, Capability.REPORT_EST)
-    qs = Area.objects.filter(level=Level.PRIMAROMRADE)
+    qs = Area.objects.filter(level__in=schemes.report_levels())
     if scope is not None:
         from django.db.models import Q
 
@@ -144,8 +144,8 @@ def gazetteer(request):
     municipality = _home_municipality()
     if municipality is None:
         return render(request, "incidents/gazetteer.html", {"municipality": None})
-    areas = list(within_area(Area.objects.filter(level__in=[Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE]),
-                             municipality).order_by("path"))
+    levels = schemes.scheme_for_code(municipality.code).nameable_levels
+    areas = list(within_area(Area.objects.filter(level__in=levels), municipality).order_by("path"))
     qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
     action = request.POST.get("action", "")
     editing = _own_entry(municipality, request.POST.get("entry") or request.GET.get("edit"))

@@ -66,6 +66,21 @@ class MalmoTestCase(BaseTestCase):
         self.assertTrue(self.geso1.is_district)
         self.assertFalse(Area.objects.get(code="1280-25612").is_district)
 
+    def test_placement_and_reports_use_each_municipalitys_own_levels(self):
+        from trygg.incidents.views import _report_areas
+
+        gbg, malmo = schemes.scheme_for(self.hjallbo), schemes.scheme_for(self.geso1)
+        self.assertEqual(gbg.finest_first, ("basomrade", "primaromrade", "mellanomrade", "stadsomrade"))
+        self.assertEqual(gbg.nameable_levels, ("stadsomrade", "mellanomrade", "primaromrade"))
+        self.assertEqual(malmo.finest_first, ("delomrade", "statistikomrade"))
+        self.assertEqual(malmo.nameable_levels, ("statistikomrade",))
+        # an EST reporter without an area scope may place a report in either municipality's areas
+        self.assertEqual(set(schemes.report_levels()), {"primaromrade", "statistikomrade"})
+        with mock.patch("trygg.incidents.views.scoped_areas", return_value=None):  # every area in scope
+            offered = _report_areas(self.maja)
+        self.assertIn(self.geso1, offered)  # Malmö's statistikområden are offered, not nothing
+        self.assertTrue(all(a.level in ("primaromrade", "statistikomrade") for a in offered))
+
     def test_it_is_idempotent(self):
         before = Area.objects.count(), Organisation.objects.count(), Municipality.objects.count()
         again = setup_municipality(MALMO)
