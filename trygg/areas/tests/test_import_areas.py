@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from trygg.areas.goteborg import load_goteborg
+from trygg.areas.demo import load_demo_municipality
 from trygg.areas.models import Area, Level, Population
 
 
@@ -67,7 +67,7 @@ def test_it_names_a_missing_file(db):
 
 
 def test_goteborg_ships_with_real_areas_and_population(db):
-    counts = load_goteborg(include_basomraden=False)
+    counts = load_demo_municipality(basomraden=False, gazetteer=False).areas
     assert counts == {"stadsomrade": 4, "mellanomrade": 36, "primaromrade": 96}
     assert Area.objects.filter(level=Level.MUNICIPALITY).count() == 290
     hjallbo = Area.objects.get(code="612")
