@@ -7,12 +7,14 @@ from trygg.incidents.placing import GazetteerDataError, load_gazetteer
 
 
 class Command(BaseCommand):
-    help = ("Load the shipped gazetteer (place names → areas) for every municipality it covers, or one "
-            "municipality's own list (CSV: name, area[, note]). Atomic; the analyst's own names are kept. "
-            "Run `trygg place police-events` afterwards to apply it to stored events.")
+    help = ("Load the gazetteers (place names → areas) that the shipped municipality configurations name "
+            "([gazetteer] in municipality.toml; trygg setup municipality loads a municipality's with it) for "
+            "every municipality they cover, or one municipality's own list (CSV: name, area[, note]). Atomic; "
+            "the analyst's own names are kept. Run `trygg place police-events` afterwards to apply it to stored "
+            "events.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipality", help="municipality code (default: all the shipped data covers)")
+        parser.add_argument("--municipality", help="municipality code (default: all the shipped gazetteers cover)")
         parser.add_argument("--file", help="a CSV of names (name, area code, note) for --municipality")
 
     def handle(self, *args, municipality=None, file=None, **options):
