@@ -47,6 +47,12 @@ class Sources:
     def __add__(self, other: Sources) -> Sources:
         return Sources(tuple(dict.fromkeys(self.registers + other.registers)), {**self.names, **other.names})
 
+    def covers(self, municipality: Area) -> bool:
+        """Whether these files name places of ``municipality`` (its curated list, or register rows)."""
+        name = municipality.name.casefold()
+        return municipality.code in self.names or any(
+            (row.get("municipality") or "").strip().casefold() == name for *_at, row, _c in _register_rows(self.registers))
+
 
 def config_sources(path: Path, code: str) -> Sources:
     """The ``[gazetteer]`` table of the configuration at ``path`` (municipality ``code``), checked:

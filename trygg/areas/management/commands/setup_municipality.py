@@ -19,4 +19,5 @@ class Command(BaseCommand):
         s = res.scheme
         self.stdout.write(self.style.SUCCESS(
             f"{s.name} ({s.code}): configuration {'created' if res.created else 'updated'}; "
-            f"district level {s.district_level}; {sum(res.areas.values())} areas in files, {res.new_areas} new"))
+            f"district level {s.district_level}; {sum(res.areas.values())} areas in files, {res.new_areas} new"
+            + (f"; {sum(res.place_names.values())} place names" if res.place_names else "")))

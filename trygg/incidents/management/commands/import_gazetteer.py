@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.areas.models import Area, Level
-from trygg.incidents.placing import GazetteerDataError, load_gazetteer
+from trygg.incidents.placing import GazetteerDataError, load_gazetteer, shipped_sources
 
 
 class Command(BaseCommand):
@@ -35,6 +35,11 @@ class Command(BaseCommand):
                     raise CommandError(f"{file}: no such file")
                 counts = load_gazetteer(munis, curated_file=path, stdout=self.stdout)
             else:
+                if munis and not shipped_sources().covers(munis[0]):
+                    # reloading would only remove the names its own configuration's setup loaded
+                    raise CommandError(f"--municipality {municipality}: no shipped configuration has a gazetteer for "
+                                       f"{munis[0].name}; run `trygg setup municipality FOLDER` with its own "
+                                       "configuration, or give --file")
                 counts = load_gazetteer(munis, stdout=self.stdout)
         except GazetteerDataError as exc:
             raise CommandError(str(exc))
