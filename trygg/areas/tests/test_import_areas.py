@@ -92,6 +92,7 @@ def _goteborg_snapshot():
     return areas, pops, names
 
 
+@pytest.mark.slow
 def test_the_demo_loads_goteborg_as_setup_municipality_does(db):
     """The demo's municipality is set up from its configuration like any other: `trygg demo`'s
     step and `trygg setup municipality` on Göteborg's folder give the same areas, population and
