@@ -3,8 +3,10 @@ transaction, idempotently (a second run changes nothing).
 
 The configuration (``municipality.toml``, see docs/municipalities.md) names the municipality, its
 partners, area levels, district level, metropolitan peers and report cover; each level may name a
-GeoJSON file (relative to the configuration) with its areas. Every error names the file, the line
-and the field.
+GeoJSON file (relative to the configuration) with its areas. The themes, categories and police
+event types are set up too: the installation-wide defaults where they are missing, and what the
+file's ``[[themes]]``, ``[[categories]]`` and ``[police_event_types]`` add or rename
+(``trygg.incidents.taxonomy``). Every error names the file, the line or entry and the field.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from trygg.accounts.models import Organisation
+from trygg.incidents import taxonomy
 
 from .loading import AreaImportError, load_layer
 from .models import Area, Level, Municipality
@@ -30,6 +33,7 @@ class SetupResult:
     created: bool
     areas: dict[str, int] = field(default_factory=dict)  # level key → areas in its file
     new_areas: int = 0
+    taxonomy: dict[str, int] = field(default_factory=dict)  # themes, categories, event types: created/updated/unchanged
 
 
 def config_path(path) -> Path:
@@ -72,7 +76,12 @@ def setup_municipality(path, stdout=None) -> SetupResult:
     path = config_path(path)
     scheme = scheme_from_file(path)
     layers = _layers(path)
+    try:
+        own = taxonomy.spec_from_config(read_config(path), str(path), base=taxonomy.defaults())
+    except taxonomy.TaxonomyError as exc:
+        raise SchemeError(str(exc)) from exc
     with transaction.atomic():
+        counts = taxonomy.load(own)
         top = Area.objects.filter(code=scheme.code).first()
         if top is None:
             from .sweden import load_sweden
@@ -90,7 +99,7 @@ def setup_municipality(path, stdout=None) -> SetupResult:
         Organisation.objects.get_or_create(name=scheme.city_organisation, defaults={"kind": Organisation.Kind.CITY})
         Organisation.objects.get_or_create(name=scheme.police_organisation,
                                            defaults={"kind": Organisation.Kind.POLICE})
-        result = SetupResult(scheme, created)
+        result = SetupResult(scheme, created, taxonomy=counts)
         keys = [lv.key for lv in scheme.levels]
         for layer in layers:
             level = layer["key"]

@@ -4,6 +4,8 @@ area and the areas below it (down to primary areas)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def theme_choices(blank=True):
+    """The table's themes (a callable for a field's ``choices``: read when the form is shown)."""
     return ([("", "—")] if blank else []) + [(k, str(v)) for k, v in THEMES.items()]
 
 
@@ -64,7 +67,7 @@ class WorkForm(forms.ModelForm):
 
 class ProblemForm(WorkForm):
     area_fields = ("area",)
-    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(blank=False))
+    theme = forms.ChoiceField(label=_("theme"), choices=partial(theme_choices, blank=False))
 
     class Meta:
         model = m.Problem
@@ -101,8 +104,8 @@ class CauseForm(WorkForm):
 class GoalForm(WorkForm):
     area_fields = ("area",)
     date_pairs = (("baseline_start", "baseline_end"), ("baseline_end", "target_date"))
-    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(), required=False)
-    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices(),
+    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices, required=False)
+    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices,
                                  required=False)
     crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices(), required=False,
                                    help_text=_("Only for the source “reported crimes (Brå)”: Brå counts whole "
