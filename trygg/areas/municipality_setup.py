@@ -3,9 +3,10 @@ transaction, idempotently (a second run changes nothing).
 
 The configuration (``municipality.toml``, see docs/municipalities.md) names the municipality, its
 partners, area levels, district level, metropolitan peers and report cover; each level may name a
-GeoJSON file (relative to the configuration) with its areas. The themes, categories and police
-event types are set up too: the installation-wide defaults where they are missing, and what the
-file's ``[[themes]]``, ``[[categories]]`` and ``[police_event_types]`` add or rename
+GeoJSON file (relative to the configuration) with its areas. The themes, categories, Brå crime
+types and police event types are set up too: the installation-wide defaults where they are
+missing, and what the file's ``[[themes]]``, ``[[categories]]``, ``[[bra_crime_types]]`` and
+``[police_event_types]`` add or rename
 (``trygg.incidents.taxonomy``). Every error names the file, the line or entry and the field.
 """
 

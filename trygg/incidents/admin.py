@@ -1,4 +1,4 @@
-"""The themes, categories and police event types in the admin (staff with the model permissions,
+"""The themes, categories, police event types and Brå crime types in the admin (staff with the model permissions,
 and superusers). A slug is stored on incidents, goals and reports: it is set when a row is added
 and never changed. A theme or category still in use cannot be deleted."""
 
@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.db import models
 
-from .models import Category, PoliceEventType, Theme
+from .models import BraCrimeType, Category, PoliceEventType, Theme
 
 
 class _SlugSetOnce(admin.ModelAdmin):
@@ -53,6 +53,19 @@ class PoliceEventTypeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
 
 
+@admin.register(BraCrimeType)
+class BraCrimeTypeAdmin(_SlugSetOnce):
+    list_display = ["slug", "name_sv", "name_en", "theme", "order"]
+    list_filter = ["theme"]
+    search_fields = ["slug", "name_sv", "name_en"]
+    list_select_related = ["theme"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _slug_in_use("crime_type", obj.slug):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 def _slug_in_use(field_name: str, slug: str) -> bool:
     """Any row of any model with a text field ``field_name`` (incidents, Brå statistics, goals,
     problems, conferences …) holds ``slug``."""
@@ -69,6 +82,7 @@ def category_in_use(category: Category) -> bool:
 
 
 def theme_in_use(theme: Theme) -> bool:
-    """Categories or any row (incidents, Brå statistics, goals, problems, conferences) have the theme."""
-    return theme.categories.exists() or _slug_in_use("theme", theme.slug)
+    """Categories, Brå crime types or any row (incidents, Brå statistics, goals, problems,
+    conferences) have the theme."""
+    return theme.categories.exists() or theme.bra_crime_types.exists() or _slug_in_use("theme", theme.slug)
 

@@ -2,11 +2,11 @@
 
 A theme gathers categories across sources, e.g. "narkotika" holds police narcotics events, EST
 observations of drug dealing and syringes, and Brå's narkotikabrott. They live in the tables
-Theme, Category and PoliceEventType (edited in the admin; defaults in ``data/themes.toml`` and
+Theme, Category, PoliceEventType and BraCrimeType (edited in the admin; defaults in ``data/themes.toml`` and
 ``data/police_event_types.csv``, loaded by a migration and ``trygg setup municipality``:
 :mod:`.taxonomy`).
 
-Pages read them through one snapshot per process (three queries when it is built, none per row).
+Pages read them through one snapshot per process (four queries when it is built, none per row).
 A save or delete in any of the tables drops the snapshot of this process at once and, after the
 commit, tells the other processes through a token in the shared ("figures") cache, which each
 process looks at every few seconds. ``THEMES``, ``CATEGORIES``, ``NOT_COUNTED`` and
@@ -16,6 +16,7 @@ of the request (Swedish, or English where the English name is filled in and Engl
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Mapping, Sequence, Set
@@ -43,17 +44,19 @@ class Taxonomy:
     not_counted: frozenset
     est: tuple  # the EST checklist, in its order
     police_types: dict  # police event type → category slug
+    crime_types: dict  # Brå crime type → (label, theme slug or "")
     token: str | None = None
 
 
-def _build(themes, categories, police_types, token=None) -> Taxonomy:
-    """themes: (slug, sv, en); categories: (slug, sv, en, theme, counted, est_order), each in order."""
+def _build(themes, categories, police_types, crime_types, token=None) -> Taxonomy:
+    """themes: (slug, sv, en); categories: (slug, sv, en, theme, counted, est_order); crime types:
+    (slug, sv, en, theme or None), each in order."""
     return Taxonomy(
         {slug: in_language(sv, en) for slug, sv, en in themes},
         {slug: (in_language(sv, en), theme) for slug, sv, en, theme, _c, _e in categories},
         frozenset(slug for slug, _sv, _en, _t, counted, _e in categories if not counted),
         tuple(c[0] for c in sorted((c for c in categories if c[5] is not None), key=lambda c: (c[5], c[0]))),
-        dict(police_types), token)
+        dict(police_types), {slug: (in_language(sv, en), theme or "") for slug, sv, en, theme in crime_types}, token)
 
 
 def _from_defaults() -> Taxonomy:
@@ -62,18 +65,20 @@ def _from_defaults() -> Taxonomy:
     spec = defaults()
     return _build([(s, t["name_sv"], t["name_en"]) for s, t in spec.themes.items()],
                   [(s, c["name_sv"], c["name_en"], c["theme"], c["counted"], c["est_order"])
-                   for s, c in spec.categories.items()], spec.event_types)
+                   for s, c in spec.categories.items()], spec.event_types,
+                  [(s, c["name_sv"], c["name_en"], c["theme"]) for s, c in spec.crime_types.items()])
 
 
 def _from_tables(token) -> Taxonomy | None:
-    from .models import Category, PoliceEventType, Theme
+    from .models import BraCrimeType, Category, PoliceEventType, Theme
 
     themes = list(Theme.objects.values_list("slug", "name_sv", "name_en"))
     if not themes:
         return None
     categories = list(Category.objects.values_list("slug", "name_sv", "name_en", "theme__slug", "counted", "est_order"))
     types = PoliceEventType.objects.values_list("event_type", "category__slug")
-    return _build(themes, categories, types, token)
+    crime_types = BraCrimeType.objects.values_list("slug", "name_sv", "name_en", "theme__slug")
+    return _build(themes, categories, types, crime_types, token)
 
 
 _state = {"snapshot": None, "checked": 0.0, "generation": 0}
@@ -104,7 +109,7 @@ def current() -> Taxonomy:
         return _from_defaults()
     if snap is None:
         snap = _from_defaults()
-        snap = Taxonomy(snap.themes, snap.categories, snap.not_counted, snap.est, snap.police_types, token)
+        snap = dataclasses.replace(snap, token=token)
     _state.update(snapshot=snap, checked=now)
     return snap
 
@@ -129,9 +134,9 @@ def forget(**_kwargs) -> None:
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
-    from .models import Category, PoliceEventType, Theme
+    from .models import BraCrimeType, Category, PoliceEventType, Theme
 
-    for model in (Theme, Category, PoliceEventType):
+    for model in (Theme, Category, PoliceEventType, BraCrimeType):
         post_save.connect(forget, sender=model, dispatch_uid=f"trygg.categories.save.{model.__name__}")
         post_delete.connect(forget, sender=model, dispatch_uid=f"trygg.categories.delete.{model.__name__}")
 
@@ -188,6 +193,8 @@ CATEGORIES = _LiveMapping("categories")
 NOT_COUNTED = _LiveSet()
 # The EST checklist, in the order the form shows it.
 EST_CATEGORIES = _LiveSequence()
+# Brå crime type → (label, theme or "")
+CRIME_TYPES = _LiveMapping("crime_types")
 
 
 def theme_of(category: str) -> str:
@@ -216,3 +223,14 @@ def theme_choices() -> list[tuple[str, str]]:
 def category_of_police_type(event_type: str) -> str:
     """The category of a police event type; types not in the table are "ovrigt"."""
     return current().police_types.get((event_type or "").strip(), "ovrigt")
+
+
+def crime_type_label(crime_type: str) -> str:
+    """Readable name of a Brå crime type (the raw type when it is not known)."""
+    known = current().crime_types.get(crime_type)
+    return str(known[0]) if known else crime_type.replace("_", " ")
+
+
+def crime_type_theme(crime_type: str) -> str:
+    """The theme a Brå crime type counts under ("" for none, and for types not in the table)."""
+    return current().crime_types.get(crime_type, (None, ""))[1]

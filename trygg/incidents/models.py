@@ -186,55 +186,71 @@ class CrimeStatistic(models.Model):
         return f"{self.area} {self.year} {self.crime_type}: {self.count}"
 
 
-class Theme(models.Model):
+class Named(models.Model):
+    """A row with a slug, a Swedish and an English name (the label: :func:`.categories.in_language`)
+    and a place in the order the pages list them."""
+
+    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return str(in_language(self.name_sv, self.name_en))
+
+
+class Theme(Named):
     """A theme gathers categories across sources (e.g. "narkotika": police narcotics events, EST
     observations of drug dealing, Brå's narkotikabrott). Loaded from ``data/themes.toml``, edited
     in the admin; the slug is stored on incidents, goals and reports and never changes."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
-    def __str__(self):
-        return str(in_language(self.name_sv, self.name_en))
+
+class ThemeCopied(Named):
+    """A row whose theme is copied onto other rows (:meth:`theme_copies`: a category's incidents, a
+    Brå crime type's statistics): saving it with another theme moves them too."""
+
+    class Meta(Named.Meta):
+        abstract = True
+
+    def theme_copies(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        before = list(type(self).objects.filter(pk=self.pk).values_list("theme__slug", flat=True)) if self.pk else []
+        super().save(*args, **kwargs)
+        new = self.theme.slug if self.theme_id else ""
+        if before and (before[0] or "") != new:
+            from .dataversion import bump
+
+            self.theme_copies().exclude(theme=new).update(theme=new)
+            bump()
 
 
-class Category(models.Model):
+class Category(ThemeCopied):
     """A category of incidents of one or more sources, in one theme. Not counted: police records
     that summarise or update other events (kept, left out of every count). ``est_order``: the
     category's place in the EST checklist (empty: not offered there)."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="categories", verbose_name=_("theme"))
     counted = models.BooleanField(_("counted as incidents"), default=True)
     est_order = models.PositiveSmallIntegerField(_("place in the EST checklist"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self):
-        return str(in_language(self.name_sv, self.name_en))
-
-    def save(self, *args, **kwargs):
-        """Saving a new theme moves the category's incidents to it (their theme is a copy)."""
-        old = Category.objects.filter(pk=self.pk).values_list("theme__slug", flat=True).first() if self.pk else None
-        super().save(*args, **kwargs)
-        if old is not None and old != self.theme.slug:
-            from .dataversion import bump
-
-            Incident.objects.filter(category=self.slug).update(theme=self.theme.slug)
-            bump()
+    def theme_copies(self):
+        return Incident.objects.filter(category=self.slug)
 
 
 class PoliceEventType(models.Model):
@@ -256,6 +272,23 @@ class PoliceEventType(models.Model):
     def save(self, *args, **kwargs):
         self.event_type = self.event_type.strip()
         super().save(*args, **kwargs)
+
+
+class BraCrimeType(ThemeCopied):
+    """A crime type of Brå's statistics (the ``crime_type`` of ``trygg import bra``) and the theme
+    it counts under (none: "alla_brott", the total of all the others). Loaded from
+    ``data/themes.toml``; types not in the table keep their raw name and no theme."""
+
+    slug = models.CharField(_("crime type"), max_length=60, unique=True)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="bra_crime_types",
+                              verbose_name=_("theme"))
+
+    class Meta(Named.Meta):
+        verbose_name = _("Brå crime type")
+        verbose_name_plural = _("Brå crime types")
+
+    def theme_copies(self):
+        return CrimeStatistic.objects.filter(crime_type=self.slug)
 
 
 class PlaceName(models.Model):

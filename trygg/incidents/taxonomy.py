@@ -1,7 +1,8 @@
-"""The themes, categories and police event types as files: the installation-wide defaults
-(``data/themes.toml``, ``data/police_event_types.csv``) and a municipality's own additions and
-renamings (``[[themes]]``, ``[[categories]]`` and ``[police_event_types]`` in its
-``municipality.toml``), checked, and loaded into the tables that the admin edits.
+"""The themes, categories, police event types and Brå crime types as files: the installation-wide
+defaults (``data/themes.toml``, ``data/police_event_types.csv``) and a municipality's own additions
+and renamings (``[[themes]]``, ``[[categories]]``, ``[[bra_crime_types]]`` and
+``[police_event_types]`` in its ``municipality.toml``), checked, and loaded into the tables that
+the admin edits.
 
 Loading is idempotent: a default creates a row only where none is (an edit in the admin wins); an
 entry in the municipality's file creates or updates its row; a second run changes nothing.
@@ -21,6 +22,7 @@ DEFAULTS = DATA / "themes.toml"
 EVENT_TYPES = DATA / "police_event_types.csv"
 THEME_FIELDS = {"slug", "sv", "en", "order"}
 CATEGORY_FIELDS = {"slug", "sv", "en", "theme", "counted", "est_order", "order"}
+CRIME_TYPE_FIELDS = {"slug", "sv", "en", "theme", "order"}
 
 
 class TaxonomyError(ValueError):
@@ -34,6 +36,7 @@ class Spec:
     themes: dict[str, dict] = field(default_factory=dict)
     categories: dict[str, dict] = field(default_factory=dict)
     event_types: dict[str, str] = field(default_factory=dict)  # police event type → category slug
+    crime_types: dict[str, dict] = field(default_factory=dict)  # Brå crime type → fields (theme "" = none)
 
 
 def _entries(rows, table: str, allowed: set, where: str, base: dict, required: tuple) -> dict[str, dict]:
@@ -86,23 +89,33 @@ def spec_from_config(config: dict, where: str, base: Spec | None = None) -> Spec
         c.setdefault("name_en", "")
         c.setdefault("counted", True)
         c.setdefault("est_order", None)
+    crime_types = _entries(config.get("bra_crime_types"), "bra_crime_types", CRIME_TYPE_FIELDS, where,
+                           base.crime_types, ("sv",))
+    start = max([c.get("order", 0) for c in base.crime_types.values()], default=0)
+    for n, c in enumerate(crime_types.values(), 1):
+        c.setdefault("order", start + 10 * n)
+        c.setdefault("name_en", "")
+        c.setdefault("theme", "")
     types = config.get("police_event_types") or {}
     if not isinstance(types, dict) or not all(isinstance(v, str) for v in types.values()):
         raise TaxonomyError(f"{where}: police_event_types: a table of \"event type\" = \"category\"")
-    own = Spec(themes, categories, {k.strip(): v.strip() for k, v in types.items()})
+    own = Spec(themes, categories, {k.strip(): v.strip() for k, v in types.items()}, crime_types)
     _check(merged(base, own), where)
     return own
 
 
 def merged(base: Spec, own: Spec) -> Spec:
     return Spec({**base.themes, **own.themes}, {**base.categories, **own.categories},
-                {**base.event_types, **own.event_types})
+                {**base.event_types, **own.event_types}, {**base.crime_types, **own.crime_types})
 
 
 def _check(spec: Spec, where: str) -> None:
     for slug, c in spec.categories.items():
         if c["theme"] not in spec.themes:
             raise TaxonomyError(f"{where}: category {slug!r}: unknown theme {c['theme']!r}")
+    for slug, c in spec.crime_types.items():
+        if c["theme"] and c["theme"] not in spec.themes:
+            raise TaxonomyError(f"{where}: Brå crime type {slug!r}: unknown theme {c['theme']!r}")
     for event_type, category in spec.event_types.items():
         if category not in spec.categories:
             raise TaxonomyError(f"{where}: police event type {event_type!r}: unknown category {category!r}")
@@ -120,12 +133,15 @@ def defaults() -> Spec:
     config = tomllib.loads(DEFAULTS.read_text("utf-8"))
     spec = spec_from_config(config, DEFAULTS.name)
     types = read_event_types()
-    _check(Spec(spec.themes, spec.categories, types), EVENT_TYPES.name)
+    _check(Spec(spec.themes, spec.categories, types, spec.crime_types), EVENT_TYPES.name)
     spec.event_types = types
     return spec
 
 
 def _upsert(model, lookup: dict, values: dict, overwrite: bool) -> str:
+    # a migration's historical model may lack fields added later: those are left to their default
+    known = {f.attname for f in model._meta.concrete_fields}
+    values = {k: v for k, v in values.items() if k in known}
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         model.objects.create(**lookup, **values)
@@ -141,12 +157,12 @@ def _upsert(model, lookup: dict, values: dict, overwrite: bool) -> str:
 
 def load(own: Spec | None = None, models=None) -> dict[str, int]:
     """Create the defaults' missing rows and create or update the rows ``own`` names; returns
-    {"created": n, "updated": n, "unchanged": n}. ``models``: (Theme, Category, PoliceEventType),
-    the historical models in a migration."""
+    {"created": n, "updated": n, "unchanged": n}. ``models``: (Theme, Category, PoliceEventType,
+    BraCrimeType), the historical models in a migration."""
     if models is None:
-        from .models import Category, PoliceEventType, Theme
+        from .models import BraCrimeType, Category, PoliceEventType, Theme
     else:
-        Theme, Category, PoliceEventType = models
+        Theme, Category, PoliceEventType, BraCrimeType = models
     own = own or Spec()
     spec = merged(defaults(), own)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -162,4 +178,8 @@ def load(own: Spec | None = None, models=None) -> dict[str, int]:
     for event_type, category in spec.event_types.items():
         counts[_upsert(PoliceEventType, {"event_type": event_type}, {"category_id": category_ids[category]},
                        event_type in own.event_types)] += 1
+    for slug, c in spec.crime_types.items():
+        values = {"name_sv": c["name_sv"], "name_en": c["name_en"], "order": c["order"],
+                  "theme_id": theme_ids[c["theme"]] if c["theme"] else None}
+        counts[_upsert(BraCrimeType, {"slug": slug}, values, slug in own.crime_types)] += 1
     return counts

@@ -15,8 +15,7 @@ from trygg.accounts.models import Membership, Organisation
 from trygg.areas.models import Area
 from trygg.areas.schemes import cycle_levels
 from trygg.areas.subtree import within_area
-from trygg.incidents.bra import CRIME_TYPE_LABELS
-from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
+from trygg.incidents.categories import CATEGORIES, CRIME_TYPES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
 from . import models as m
@@ -34,7 +33,7 @@ def category_choices():
 
 
 def crime_type_choices():
-    return [("", "—")] + [(k, str(v)) for k, v in CRIME_TYPE_LABELS.items()]
+    return [("", "—")] + [(k, str(v[0])) for k, v in CRIME_TYPES.items()]
 
 
 class WorkForm(forms.ModelForm):
@@ -107,7 +106,7 @@ class GoalForm(WorkForm):
     theme = forms.ChoiceField(label=_("theme"), choices=theme_choices, required=False)
     category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices,
                                  required=False)
-    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices(), required=False,
+    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices, required=False,
                                    help_text=_("Only for the source “reported crimes (Brå)”: Brå counts whole "
                                                "calendar years, so the baseline and the follow-up are years."))
 

@@ -1,4 +1,4 @@
-"""Themes, categories and the police event-type table are tables: loaded from the shipped files
+"""Themes, categories, the police event-type and the Brå crime-type mappings are tables: loaded from the shipped files
 (idempotently, by the migration and ``trygg setup municipality``), edited in the admin by staff,
 and read by pages, imports and forms through one snapshot per process."""
 
@@ -14,7 +14,8 @@ from trygg.areas import schemes
 from trygg.areas.municipality_setup import setup_municipality
 from trygg.areas.schemes import SchemeError
 from trygg.incidents import categories, taxonomy
-from trygg.incidents.models import Category, Incident, PoliceEventType, Theme
+from trygg.incidents.bra import import_bra_csv
+from trygg.incidents.models import BraCrimeType, Category, CrimeStatistic, Incident, PoliceEventType, Theme
 from trygg.incidents.police import import_police_events
 from trygg.incidents.tests.test_import_police import gbg
 from trygg.picture.tests.world import make
@@ -50,6 +51,10 @@ class ThemesTableTestCase(BaseTestCase):
         self.assertEqual(categories.theme_of("okänd"), "ovrigt")
         self.assertEqual(categories.category_of_police_type(" Rattfylleri "), "trafik")
         self.assertEqual(categories.category_label("misshandel"), "Assault")  # tests read English
+        self.assertEqual(categories.crime_type_theme("skjutvapenbrott"), "organiserad-brottslighet")
+        self.assertEqual(categories.crime_type_theme("alla_brott"), "")
+        self.assertEqual(categories.crime_type_label("bostadsinbrott_villa"), "Burglary in a house")
+        self.assertEqual(categories.crime_type_label("ny_brottstyp"), "ny brottstyp")
 
     def test_labels_follow_the_language_swedish_first(self):
         from django.utils import translation
@@ -142,7 +147,7 @@ class ThemesTableTestCase(BaseTestCase):
         self.assertEqual(self.client.post(f"{ADMIN}theme/{spare.pk}/delete/", {"post": "yes"}).status_code, 302)
 
     def test_only_staff_use_the_admin_of_the_tables(self):
-        for page in ("theme/", "category/", "policeeventtype/", f"category/{Category.objects.get(slug='ran').pk}/change/"):
+        for page in ("theme/", "category/", "policeeventtype/", "bracrimetype/", f"category/{Category.objects.get(slug='ran').pk}/change/"):
             self.client.logout()
             r = self.client.get(ADMIN + page)
             self.assertEqual(r.status_code, 302, page)
@@ -163,12 +168,32 @@ class ThemesTableTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertFalse(Theme.objects.filter(slug="x").exists())
 
+    def test_the_bra_import_uses_the_crime_type_table(self):
+        csv = Path(tempfile.mkdtemp()) / "bra.csv"
+        self.addCleanup(shutil.rmtree, csv.parent)
+        csv.write_text("year,area,crime_type,count\n2024,Nordost,bilstold,5\n2024,Nordost,cykelstold,7\n", "utf-8")
+        self.login("ada")
+        r = self.client.post(f"{ADMIN}bracrimetype/add/", {"slug": "cykelstold", "name_sv": "Cykelstöld",
+                                                            "name_en": "Bicycle theft",
+                                                            "theme": Theme.objects.get(slug="egendom").pk, "order": 200})
+        self.assertEqual(r.status_code, 302)
+        import_bra_csv(csv)
+        self.assertEqual(CrimeStatistic.objects.get(crime_type="cykelstold").theme, "egendom")
+        self.assertEqual(categories.crime_type_label("cykelstold"), "Bicycle theft")
+        car = BraCrimeType.objects.get(slug="bilstold")
+        r = self.client.post(f"{ADMIN}bracrimetype/{car.pk}/change/", {
+            "name_sv": car.name_sv, "name_en": car.name_en, "theme": Theme.objects.get(slug="trafik").pk, "order": car.order})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(CrimeStatistic.objects.get(crime_type="bilstold").theme, "trafik")  # moved with its type
+        self.assertEqual(self.client.get(f"{ADMIN}bracrimetype/{car.pk}/delete/").status_code, 403)  # in use
+
     def test_loading_the_defaults_is_idempotent(self):
+        BraCrimeType.objects.all().delete()
         PoliceEventType.objects.all().delete()
         Category.objects.all().delete()
         Theme.objects.all().delete()
         counts = taxonomy.load()
-        n = 7 + 24 + len(taxonomy.defaults().event_types)
+        n = 7 + 24 + len(taxonomy.defaults().event_types) + 10
         self.assertEqual(counts, {"created": n, "updated": 0, "unchanged": 0})
         self.assertEqual(taxonomy.load(), {"created": 0, "updated": 0, "unchanged": n})
         Category.objects.filter(slug="ran").update(name_sv="Rån (ändrat i admin)")
@@ -213,11 +238,17 @@ est_order = 11
 slug = "ran"
 sv = "Rån och personrån"
 
+[[bra_crime_types]]
+slug = "ungdomsrån"
+sv = "Ungdomsrån"
+theme = "unga"
+
 [police_event_types]
 "Ungdomsbrott" = "ungdomsgang"
 ''')
         first = setup_municipality(path).taxonomy
-        self.assertEqual((first["created"], first["updated"]), (3, 1))
+        self.assertEqual((first["created"], first["updated"]), (4, 1))
+        self.assertEqual(categories.crime_type_theme("ungdomsrån"), "unga")
         self.assertEqual(setup_municipality(path).taxonomy["created"] + setup_municipality(path).taxonomy["updated"], 0)
         self.assertEqual(Category.objects.get(slug="ran").name_sv, "Rån och personrån")
         self.assertEqual(Category.objects.get(slug="ran").theme.slug, "vald")  # only the names it gives
@@ -227,6 +258,7 @@ sv = "Rån och personrån"
         self.assertIn(("unga", "Young people at risk"), categories.theme_choices())
 
     def test_a_municipality_file_naming_no_themes_loads_the_defaults(self):
+        BraCrimeType.objects.all().delete()
         PoliceEventType.objects.all().delete()
         Category.objects.all().delete()
         Theme.objects.all().delete()
@@ -234,6 +266,7 @@ sv = "Rån och personrån"
         self.assertEqual(res.taxonomy["updated"], 0)
         self.assertEqual(Theme.objects.count(), 7)
         self.assertEqual(Category.objects.count(), 24)
+        self.assertEqual(BraCrimeType.objects.count(), 10)
 
     def test_errors_name_the_file_and_entry(self):
         with self.assertRaisesMessage(SchemeError, "categories[0].theme: missing"):
