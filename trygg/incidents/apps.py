@@ -27,3 +27,5 @@ class IncidentsConfig(AppConfig):
         from trygg.numbers.figure_cache import forget_all
 
         post_migrate.connect(forget_all, sender=self, dispatch_uid="incidents-forget-figures-after-migrate")
+        # the data migration loads the themes and categories without signals
+        post_migrate.connect(categories.forget, sender=self, dispatch_uid="incidents-forget-taxonomy-after-migrate")
