@@ -294,7 +294,8 @@ class BraCrimeType(ThemeCopied):
 class PlaceName(models.Model):
     """One name of a municipality's gazetteer and the area it places an event at (any level of
     that municipality, or another municipality for names of places elsewhere). ``area`` empty
-    means: never place by this name. Shipped rows are reloaded from ``data/gazetteer``; the
+    means: never place by this name. Register and curated rows are reloaded from the files the
+    municipality's configuration names (``[gazetteer]``, :mod:`trygg.incidents.placing`); the
     analyst's own rows are kept across reloads."""
 
     class Kind(models.TextChoices):

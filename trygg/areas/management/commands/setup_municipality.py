@@ -20,6 +20,7 @@ class Command(BaseCommand):
         s = res.scheme
         self.stdout.write(self.style.SUCCESS(
             f"{s.name} ({s.code}): configuration {'created' if res.created else 'updated'}; "
-            f"district level {s.district_level}; {sum(res.areas.values())} areas in files, {res.new_areas} new; "
-            f"themes, categories, event and crime types: {res.taxonomy['created']} new, "
-            f"{res.taxonomy['updated']} changed"))
+            f"district level {s.district_level}; {sum(res.areas.values())} areas in files, {res.new_areas} new"
+            + (f"; {sum(res.place_names.values())} place names" if res.place_names else "")
+            + f"; themes, categories, event and crime types: {res.taxonomy['created']} new, "
+              f"{res.taxonomy['updated']} changed"))
