@@ -27,6 +27,8 @@ name = "Malmö"
 city_organisation = "Malmö stad"
 police_organisation = "Polisområde Malmö"
 district_level = "statistikomrade"
+metro_peers = []
+report_cover = "Malmö stad och Polisen"
 
 [[levels]]
 key = "statistikomrade"
