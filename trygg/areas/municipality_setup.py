@@ -5,8 +5,11 @@ The configuration (``municipality.toml``, see docs/municipalities.md) names the 
 partners, area levels, district level, metropolitan peers and report cover; each level may name a
 GeoJSON file (relative to the configuration) with its areas; ``[population]`` the age bands in
 those files and the municipality's own figures; ``[gazetteer]`` its place names for placing police
-events (:func:`trygg.incidents.placing.config_sources`). Every error names the file, the line and
-the field.
+events (:func:`trygg.incidents.placing.config_sources`). The themes, categories, Brå crime types and
+police event types are set up too: the installation-wide defaults where they are missing, and what
+the file's ``[[themes]]``, ``[[categories]]``, ``[[bra_crime_types]]`` and ``[police_event_types]``
+add or rename (``trygg.incidents.taxonomy``). Every error names the file, the line or entry and the
+field.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from django.db import transaction
 
 from trygg.accounts.models import Organisation
+from trygg.incidents import taxonomy
 
 from .loading import AreaImportError, load_layer
 from .models import Area, Level, Municipality, Population
@@ -34,6 +38,7 @@ class SetupResult:
     created: bool
     areas: dict[str, int] = field(default_factory=dict)  # level key → areas in its file
     new_areas: int = 0
+    taxonomy: dict[str, int] = field(default_factory=dict)  # themes, categories, event types: created/updated/unchanged
     place_names: dict[str, int] = field(default_factory=dict)  # municipality code → names loaded
 
 
@@ -124,7 +129,12 @@ def setup_municipality(path, stdout=None, *, only_levels=None, gazetteer: bool =
     layers = [lay for lay in _layers(path) if only_levels is None or lay["key"] in only_levels]
     population = _population(path)
     sources = config_sources(path, scheme.code) if gazetteer else None
+    try:
+        own = taxonomy.spec_from_config(read_config(path), str(path), base=taxonomy.defaults())
+    except taxonomy.TaxonomyError as exc:
+        raise SchemeError(str(exc)) from exc
     with transaction.atomic():
+        counts = taxonomy.load(own)
         top = Area.objects.filter(code=scheme.code).first()
         if top is None:
             from .sweden import load_sweden
@@ -142,7 +152,7 @@ def setup_municipality(path, stdout=None, *, only_levels=None, gazetteer: bool =
         Organisation.objects.get_or_create(name=scheme.city_organisation, defaults={"kind": Organisation.Kind.CITY})
         Organisation.objects.get_or_create(name=scheme.police_organisation,
                                            defaults={"kind": Organisation.Kind.POLICE})
-        result = SetupResult(scheme, created)
+        result = SetupResult(scheme, created, taxonomy=counts)
         keys = [lv.key for lv in scheme.levels]
         for layer in layers:
             level = layer["key"]
