@@ -53,3 +53,14 @@ def _taxonomy_snapshot_after_the_test(django_db_blocker):
                 categories.current()
         except Exception:  # noqa: BLE001 – no database for this test: built on first use instead
             categories._state["snapshot"] = None
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request with Accept-Language (or a test that activated a language) leaves that language
+    active in the thread: each test starts from the English msgids again."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
