@@ -13,10 +13,9 @@ class Command(BaseCommand):
             "(trygg serve starts it; trygg scheduler does the same beside the schedule).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--with-parent", action="store_true",
-                            help="stop when the process that started this one ends (trygg serve)")
+        parser.add_argument("--parent", type=int, metavar="PID",
+                            help="stop when process PID (the one that started this one: trygg serve) has ended")
 
-    def handle(self, *args, with_parent=False, **opts):
-        parent = os.getppid()
-        orphaned = (lambda: os.getppid() != parent) if with_parent else None
+    def handle(self, *args, parent=None, **opts):
+        orphaned = (lambda: os.getppid() != parent) if parent else None
         loop(self.stdout.write, scheduled=False, jobs=True, stop_when=orphaned)

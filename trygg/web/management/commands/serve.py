@@ -61,7 +61,7 @@ def gunicorn_options(addrport: str, workers: int, threads: int, timeout: int) ->
 
 
 def worker_command() -> list[str]:
-    return [sys.executable, "-m", "trygg.cli", "jobs", "work", "--with-parent"]
+    return [sys.executable, "-m", "trygg.cli", "jobs", "work", "--parent", str(os.getpid())]
 
 
 def start_worker(out) -> subprocess.Popen:
