@@ -94,8 +94,7 @@ def annual_status(request, pk):
     """How far the job that builds an annual report has come (JSON, polled by job-progress.js)."""
     job = get_object_or_404(Job, pk=pk, kind=annual_job.KIND)
     return JsonResponse({"status": job.status, "progress": job.progress, "step": job.step,
-                         "error": job.error if job.status == Job.Status.FAILED else ""},
-                        headers={"Cache-Control": "no-store"})
+                         "error": job.error if job.status == Job.Status.FAILED else ""})  # no-store: trygg.web.middleware
 
 
 @access(Capability.VIEW_PICTURE)

@@ -121,7 +121,9 @@ class Command(BaseCommand):
                                % {"n": len(pending), "first": pending[0]})
         if not opts["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
-        worker = None if opts["no_worker"] else start_worker(self.stdout.write)
+        # with --dev --reload Django runs this command again in a child process (RUN_MAIN): one runner is enough
+        reloaded = os.environ.get("RUN_MAIN") == "true"
+        worker = None if opts["no_worker"] or reloaded else start_worker(self.stdout.write)
         try:
             self._serve(opts)
         finally:
