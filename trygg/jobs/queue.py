@@ -43,21 +43,30 @@ def has_result(job: Job) -> bool:
     return job.status == Job.Status.DONE and bool(job.result) and job.result.storage.exists(job.result.name)
 
 
+def is_current(job: Job, version: int) -> bool:
+    """Whether ``job`` holds (or builds) the result for the data as they are now: built for this
+    data version and today (what a report says about the currency of its sources counts days,
+    as the figure cache's key does)."""
+    if job.data_version != version:
+        return False
+    return job.active or timezone.localdate(job.started_at or job.created_at) == timezone.localdate()
+
+
 def get_or_enqueue(kind: str, params: dict, user=None, retry: bool = False) -> tuple[Job, Job | None]:
     """The job that holds – or is building – the result of ``kind`` with ``params`` for the data
     as they are now, and, while that one is not done, the newest result built for older data
     (to show as outdated meanwhile) or None. A new job is queued when there is none for this data
-    version, or its result is gone, or ``retry`` is asked for after a failure; two requests at the
-    same moment get the same job (a unique constraint on the active jobs)."""
+    version and day, or its result is gone, or ``retry`` is asked for after a failure; two requests
+    at the same moment get the same job (a unique constraint on the active jobs)."""
     version = dataversion.current()
     key = key_for(kind, params)
     job = Job.objects.filter(key=key, data_version=version).first()
-    if job is None or (job.status == Job.Status.DONE and not has_result(job)) \
+    if job is None or not is_current(job, version) or (job.status == Job.Status.DONE and not has_result(job)) \
             or (retry and job.status == Job.Status.FAILED):
         job = _enqueue(kind, params, key, version, user)
     previous = None
     if job.status != Job.Status.DONE:
-        previous = next((j for j in Job.objects.filter(key=key, status=Job.Status.DONE, data_version__lt=version)[:1]
+        previous = next((j for j in Job.objects.filter(key=key, status=Job.Status.DONE).exclude(pk=job.pk)[:1]
                          if has_result(j)), None)
     return job, previous
 

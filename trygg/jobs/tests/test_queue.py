@@ -2,6 +2,7 @@
 recorded as a failure, a job whose process died recovered, and the runners that take the queue
 (``trygg jobs run``, the ``trygg scheduler`` loop, the worker ``trygg serve`` starts)."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
+from django.utils import timezone
 
 from trygg.jobs import kinds, queue
 from trygg.jobs.locks import exclusive
@@ -54,6 +56,15 @@ class QueueTestCase(JobsMixin, TestCase):
         self.assertEqual(job.result.read(), b"echo 1")
         self.assertEqual(queue.get_or_enqueue("test-echo", {"n": 1}), (job, None))  # served, not queued again
         self.assertEqual(queue.run_pending(), [])
+
+    def test_a_result_is_kept_for_the_data_version_and_the_day(self):
+        job, _ = queue.get_or_enqueue("test-echo", {"n": 11})
+        queue.run_pending()
+        self.assertEqual(queue.get_or_enqueue("test-echo", {"n": 11}), (Job.objects.get(pk=job.pk), None))
+        Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(days=1))  # built yesterday
+        again, previous = queue.get_or_enqueue("test-echo", {"n": 11})
+        self.assertEqual((again.status, previous), (Job.Status.QUEUED, job))  # rebuilt; yesterday's meanwhile
+        self.assertEqual(again.data_version, job.data_version)
 
     def test_a_lost_result_is_built_again(self):
         job, _ = queue.get_or_enqueue("test-echo", {"n": 2})
