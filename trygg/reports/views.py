@@ -69,7 +69,8 @@ def annual(request, year, theme):
         return redirect(request.get_full_path())
     context = _annual_context(year, theme, "html", job, job.params["municipality"])
     shown = job if job.status == Job.Status.DONE else previous
-    context.update(body=mark_safe(_read_text(shown)) if shown else None, outdated=previous is not None and shown is previous)  # noqa: S308 (our own render)
+    context.update(body=mark_safe(_read_text(shown)) if shown else None, outdated=previous is not None and shown is previous,
+                   older_data=previous is not None and previous.data_version != job.data_version)  # noqa: S308 (our own render)
     return render(request, "reports/annual_page.html", context, status=200 if shown or not job.active else 202)
 
 

@@ -2,12 +2,13 @@
 builds it with its progress on the page, the result is served without being built again until
 the data change, and a failure shows its message (no traceback)."""
 
+import datetime as dt
 import re
 from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from trygg.incidents import dataversion
 from trygg.jobs import queue
@@ -194,7 +195,7 @@ class AnnualJobRunTestCase(JobsMixin, BaseTestCase):
             dataversion.bump()  # an import or edit
         r = self.client.get(PAGE)
         self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "it is outdated")
+        self.assertContains(r, "The data have changed since this report was built: it is outdated.")
         self.assertContains(r, "data-job-status")  # the new one's progress beside the old report
         self.assertContains(r, "Nordost")
         new = Job.objects.get(status=Job.Status.QUEUED)
@@ -208,6 +209,10 @@ class AnnualJobRunTestCase(JobsMixin, BaseTestCase):
         self.assertNotContains(r, "it is outdated")
         self.assertEqual(list(Job.objects.all()), [new])  # the old result is removed
         self.assertFalse(old.result.storage.exists(old.result.name))
+        Job.objects.filter(pk=new.pk).update(started_at=timezone.now() - dt.timedelta(days=1))
+        r = self.client.get(PAGE, HTTP_ACCEPT_LANGUAGE="sv")  # the next day: the same data, built again
+        self.assertContains(r, "Rapporten togs fram en tidigare dag: den är inaktuell.")
+        self.assertContains(r, "data-job-status")
 
     def test_a_failure_is_shown_with_its_message_and_can_be_tried_again(self):
         self.client.get(PAGE)
