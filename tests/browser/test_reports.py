@@ -57,6 +57,9 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
     login(page, live_server, "ulla")
     page.goto(f"{live_server.url}/rapporter/konferens/2025/")
     page.click("[data-testid=analysis] button")  # one click: generate and attach the PDF
+    page.wait_for_selector("[data-testid=analysis] progress")  # in the background
+    assert queue.run_pending()
+    page.wait_for_selector("[data-testid=analysis] a[role=button]")  # job-progress.js reloads when done
     page.wait_for_load_state("networkidle")
     link = page.locator("[data-testid=analysis] a[role=button]")
     assert link.count() == 1

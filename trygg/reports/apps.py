@@ -15,3 +15,4 @@ class ReportsConfig(AppConfig):
 
         highlighted_theme.register(current_conference_theme)
         kinds.register("annual-report", "trygg.reports.annual.job.build")  # the annual report as a background job
+        kinds.register("conference-analysis", "trygg.reports.attach.build")  # and attached to the conference

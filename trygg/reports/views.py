@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trygg.accounts.access import access
+from trygg.accounts.access import access, can
 from trygg.accounts.permissions import Capability
 from trygg.areas import schemes
 from trygg.areas.models import Area, Level
@@ -16,9 +16,8 @@ from trygg.incidents.categories import THEMES
 from trygg.jobs import queue
 from trygg.jobs.models import Job
 
-from . import approval
+from . import approval, attach
 from .annual import job as annual_job
-from .attach import attach_analysis
 from .forms import AnnualForm, ConferenceForm
 from .models import Conference, decisions_for
 
@@ -93,7 +92,7 @@ def annual_file(request, year, theme, fmt):
 @access(Capability.ANALYZE_CITYWIDE)
 def annual_status(request, pk):
     """How far the job that builds an annual report has come (JSON, polled by job-progress.js)."""
-    job = get_object_or_404(Job, pk=pk, kind=annual_job.KIND)
+    job = get_object_or_404(Job, pk=pk, kind__in=(annual_job.KIND, attach.KIND))
     return JsonResponse({"status": job.status, "progress": job.progress, "step": job.step,
                          "error": job.error if job.status == Job.Status.FAILED else ""})  # no-store: trygg.web.middleware
 
@@ -121,11 +120,15 @@ def conference_new(request):
 @access(Capability.VIEW_PICTURE)
 def conference(request, year):
     conf = get_object_or_404(Conference, year=year)
-    return render(request, "reports/conference.html", {
-        "conf": conf, "sides": approval.approvable_sides(request.user, conf),
-        "previous_decisions": decisions_for(year), "themes": THEMES,
-        "next_year": Conference.objects.filter(year=year + 1).first(),
-    })
+    context = {"conf": conf, "sides": approval.approvable_sides(request.user, conf),
+               "previous_decisions": decisions_for(year), "themes": THEMES,
+               "next_year": Conference.objects.filter(year=year + 1).first()}
+    if can(request.user, Capability.ANALYZE_CITYWIDE):  # the analysis being generated, or why it failed
+        job = Job.objects.filter(key=queue.key_for(attach.KIND, attach.params(conf))).first()
+        if job is not None and job.status != Job.Status.DONE:
+            context.update(_annual_context(conf.year, conf.theme, "html", job, schemes.home_code()),
+                           retry_url=reverse("reports:conference_attach", args=[conf.year]))
+    return render(request, "reports/conference.html", context)
 
 
 @access(Capability.ANALYZE_CITYWIDE)
@@ -159,10 +162,15 @@ def conference_approve(request, year):
 @access(Capability.ANALYZE_CITYWIDE)
 @require_POST
 def conference_attach(request, year):
-    """Generate the annual analysis for the conference's year and theme and store the PDF."""
+    """Queue the job that generates the annual analysis for the conference's year and theme and
+    stores the PDF with it; the conference page follows its progress."""
     conf = get_object_or_404(Conference, year=year)
-    attach_analysis(conf)
-    messages.success(request, _("The annual analysis is generated and attached."))
+    job, _previous = queue.get_or_enqueue(attach.KIND, attach.params(conf), user=request.user, retry=True)
+    if job.status == Job.Status.DONE and conf.analysis_pdf:
+        messages.info(request, _("The attached analysis is up to date: the data have not changed since it was generated."))
+    else:
+        messages.success(request, _("The annual analysis is being generated in the background; this page shows it "
+                                    "when it is attached."))
     return redirect(conf)
 
 

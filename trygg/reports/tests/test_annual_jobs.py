@@ -238,3 +238,20 @@ class AnnualJobRunTestCase(JobsMixin, BaseTestCase):
         self.run_jobs()
         self.assertContains(self.client.get(PAGE), "Nordost")
         self.assertFalse(Job.objects.filter(pk=job.pk).exists())  # the failure is superseded
+
+    def test_the_conference_page_shows_why_its_analysis_failed(self):
+        conference = reverse("reports:conference", args=[2025])
+        attach_url = reverse("reports:conference_attach", args=[2025])
+        self.assertRedirects(self.client.post(attach_url), conference, fetch_redirect_response=False)
+        with mock.patch.object(annual_job, "collect", side_effect=ValueError("no population for 2025")), \
+                self.assertLogs("trygg.jobs", "ERROR"):
+            self.run_jobs()
+        r = self.client.get(conference, HTTP_ACCEPT_LANGUAGE="sv")
+        self.assertContains(r, "Rapporten kunde inte tas fram.")
+        self.assertContains(r, "no population for 2025")
+        self.assertContains(r, f'<form method="post" action="{attach_url}">', count=2)  # "Försök igen" and the button
+        self.assertNotContains(r, "job-progress.js")
+        job = Job.objects.get(kind="conference-analysis")
+        self.assertEqual(self.client.get(reverse("reports:annual_status", args=[job.pk])).json()["status"], "failed")
+        self.client.post(attach_url)  # try again
+        self.assertEqual(Job.objects.filter(kind="conference-analysis", status=Job.Status.QUEUED).count(), 1)

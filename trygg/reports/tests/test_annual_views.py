@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from trygg.jobs.models import Job
 from trygg.reports.models import Conference
 from trygg.testing.jobs import JobsMixin
 from trygg.testing.personas import BaseTestCase
@@ -27,6 +28,21 @@ class AnnualViewsTestCase(JobsMixin, BaseTestCase):
         self.login("ulla")
         r = self.client.post(reverse("reports:conference_attach", args=[2025]))
         self.assertRedirects(r, reverse("reports:conference", args=[2025]))
+        page = self.client.get(reverse("reports:conference", args=[2025]))  # queued: the page follows the job
+        self.assertContains(page, "data-job-status")
+        self.assertContains(page, "job-progress.js")
+        self.assertNotContains(page, "Generate again")
+        self.client.post(reverse("reports:conference_attach", args=[2025]))  # a second click: the same job
+        self.assertEqual(Job.objects.filter(kind="conference-analysis").count(), 1)
+        self.login("lena")  # sees the conference, not the job (city-wide analysis only)
+        self.assertNotContains(self.client.get(reverse("reports:conference", args=[2025])), "data-job-status")
+        self.login("ulla")
+        self.run_jobs()
+        page = self.client.get(reverse("reports:conference", args=[2025]))
+        self.assertNotContains(page, "data-job-status")
+        self.assertContains(page, reverse("reports:conference_pdf", args=[2025]))
+        self.client.post(reverse("reports:conference_attach", args=[2025]))  # nothing changed: nothing to do
+        self.assertEqual(Job.objects.filter(status=Job.Status.QUEUED).count(), 0)
         conf = Conference.objects.get(year=2025)
         self.assertTrue(conf.analysis_pdf.name.endswith(".pdf"))
         self.login("dina")  # anyone who sees the picture may download the attached analysis
