@@ -167,6 +167,7 @@ def test_trygg_serve_starts_the_job_runner_and_stops_it():
     assert proc.returncode is not None
 
 
+@pytest.mark.slow
 def test_the_worker_stops_with_the_server(tmp_path):
     """``trygg jobs work --parent PID`` ends when the process that started it ends."""
     env = {**os.environ, "TRYGG_VAR_DIR": str(tmp_path), "TRYGG_DEMO": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
