@@ -2,7 +2,7 @@
 
 import re
 
-from trygg.areas.goteborg import load_goteborg
+from trygg.areas.demo import load_demo_municipality
 
 
 def test_start_page_shows_districts(page, live_server, world, screenshot):
@@ -43,7 +43,7 @@ def test_wrong_password_is_refused_and_keeps_username(page, live_server, world, 
 
 
 def test_area_page_draws_the_map(page, live_server, transactional_db, login, screenshot):
-    load_goteborg(include_basomraden=False)
+    load_demo_municipality(basomraden=False, gazetteer=False)
     from django.contrib.auth import get_user_model
 
     from trygg.accounts.models import Membership, Organisation, Role

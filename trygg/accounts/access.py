@@ -95,7 +95,9 @@ def access(capability: Capability, area_kwarg: str | None = None):
             if area_kwarg:
                 from trygg.areas.models import Area
 
-                request.area = get_object_or_404(Area.objects.select_related("parent"), code=kwargs[area_kwarg])
+                # the outlines (large GeoJSON) are read only by the views that draw them (deferred)
+                request.area = get_object_or_404(Area.objects.select_related("parent").defer("geometry", "parent__geometry"),
+                                                 code=kwargs[area_kwarg])
                 if not can(request.user, capability, request.area):
                     raise PermissionDenied
             return view(request, *args, **kwargs)

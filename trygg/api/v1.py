@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from trygg.accounts.access import can
 from trygg.accounts.permissions import Capability
 from trygg.areas.models import Area, Level
-from trygg.incidents.categories import EST_CATEGORIES, THEMES, category_label, theme_label, theme_of
+from trygg.incidents.categories import EST_CATEGORIES, category_label, theme_label, theme_of
 from trygg.incidents.models import ImportRun, Incident, Source
 
 from . import data
@@ -58,7 +58,8 @@ PERIOD_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first day, YYYY-MM-DD (default: 28 days to `to`)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, YYYY-MM-DD (default: latest day with data)"),
     OpenApiParameter("compare", str, enum=["previous", "last-year"], description="comparison period"),
-    OpenApiParameter("theme", str, enum=list(THEMES), description="one theme only"),
+    # no enum: the themes are a table (edited in the admin), read when a request comes, not at import
+    OpenApiParameter("theme", str, description="one theme only (a theme's slug, e.g. narkotika)"),
 ]
 FREE_FORM = OpenApiTypes.OBJECT
 
@@ -167,7 +168,7 @@ class EstReportIn(serializers.Serializer):
     id = serializers.UUIDField(required=False, help_text="your id for the report (UUID): posting the same id "
                                                          "again returns the stored report instead of a new one")
     occurred_at = serializers.CharField(help_text="YYYY-MM-DD HH:MM (local time)")
-    category = serializers.ChoiceField(choices=EST_CATEGORIES)
+    category = serializers.CharField(help_text="one of the EST checklist's categories (GET est-categories/)")
     lon = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     area_code = serializers.CharField(required=False, allow_blank=True,
@@ -176,6 +177,12 @@ class EstReportIn(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     organisation = serializers.CharField(required=False, allow_blank=True,
                                          help_text="the name of one of your organisations")
+
+    def validate_category(self, value):
+        if value not in EST_CATEGORIES:
+            raise serializers.ValidationError(_('"%(value)s" is not one of %(choices)s.') % {
+                "value": value, "choices": ", ".join(EST_CATEGORIES)})
+        return value
 
 
 def est_report_out(inc: Incident) -> dict:

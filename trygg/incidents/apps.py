@@ -18,8 +18,14 @@ class IncidentsConfig(AppConfig):
 
         connect_signals()
 
+        from . import categories
+
+        categories.connect_signals()
+
         from django.db.models.signals import post_migrate
 
         from trygg.numbers.figure_cache import forget_all
 
         post_migrate.connect(forget_all, sender=self, dispatch_uid="incidents-forget-figures-after-migrate")
+        # the data migration loads the themes and categories without signals
+        post_migrate.connect(categories.forget, sender=self, dispatch_uid="incidents-forget-taxonomy-after-migrate")

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
 from .highlighted_theme import highlighted_theme
 from .models import ExportLog, Snapshot
+from .page_cache import page_cache
 from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
@@ -109,7 +111,15 @@ def _latest_incidents(request, area, choice: Choice):
     return out
 
 
+def _picture_extra(request, code):
+    """What the picture page shows besides the data: the conference theme (its chips) and the
+    area's saved pictures (the latest is linked, the number is shown)."""
+    saved = Snapshot.objects.filter(area=request.area).aggregate(n=Count("id"), last=Max("id"))
+    return highlighted_theme(), saved["n"], saved["last"]
+
+
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
+@page_cache("picture", extra=_picture_extra)
 def picture(request, code):
     area = request.area
     conference_theme = highlighted_theme()
@@ -285,6 +295,7 @@ def metro(request):
 
 
 @access(Capability.PUBLIC, area_kwarg="code")
+@page_cache("public")
 def public(request, code):
     """Residents' page: aggregated figures per theme for the latest complete tertial against the same
     tertial a year before, suppressed together with every other public page of the municipality
