@@ -122,6 +122,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     from django.test.utils import setup_test_environment
     from django.utils import translation
 
+    from trygg.areas import schemes
     from trygg.areas.models import Area, Level
     from trygg.incidents.models import Incident
     from trygg.numbers import figure_cache
@@ -192,10 +193,15 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
         t1 = time.perf_counter()
         render.pdf(report)
         t2 = time.perf_counter()
-        figure_cache.cached("annual-report", lambda: report, year, "narkotika")  # as the page stores it
+        figure_cache.cached("annual-report", lambda: report, year, "narkotika", schemes.home_code())  # as the job stores it
     annual = {"collect_s": t1 - t0, "pdf_s": t2 - t1, "year": year}
     url = f"/rapporter/arsanalys/{year}/narkotika/"
     r = client.get(url)
+    if r.status_code == 202:  # queued: the background job writes the page from the data collected above
+        from trygg.jobs import queue
+
+        queue.run_pending()
+        r = client.get(url)
     if r.status_code == 200:
         annual["warm_page_ms"] = median_ms(lambda: client.get(url), runs)
     else:
