@@ -144,10 +144,11 @@ def _assign_by_raster(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.nda
 
     out = np.full(x.size, -1, dtype=np.int64)
     bounds = shapely.bounds(geoms)
-    minx, miny = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
-    maxx, maxy = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
-    if not np.isfinite([minx, miny, maxx, maxy]).all():
-        return _assign_by_polygon(x, y, geoms)
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]  # None and empty polygons have NaN bounds
+    if bounds.size == 0:
+        return out
+    minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
+    maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
     within = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)  # NaN: outside
     inside = None if within.all() else np.flatnonzero(within)
     n_inside = x.size if inside is None else inside.size

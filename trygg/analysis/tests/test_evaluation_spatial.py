@@ -76,8 +76,8 @@ def test_assign_points_equals_geopandas_sjoin(method, monkeypatch):
 @pytest.mark.parametrize("seed", range(3))
 def test_raster_method_equals_per_polygon_method(seed, monkeypatch):
     """Random overlapping polygons with holes and long edges, points on their vertices and beside
-    them, NaN and far-away points, a single polygon: the raster method answers exactly like the
-    per-polygon pass."""
+    them, NaN and far-away points, a single polygon, missing and empty ones: the raster method
+    answers exactly like the per-polygon pass."""
     monkeypatch.setattr(spatial, "_RASTER_MIN_POINTS", 0)
     rng = np.random.default_rng(seed)
     polys = []
@@ -87,6 +87,7 @@ def test_raster_method_equals_per_polygon_method(seed, monkeypatch):
         if rng.random() < 0.3:
             ring = ring.difference(shapely.Point(cx, cy).buffer(3))
         polys.append(ring)
+    polys[1:1] = [None, shapely.Polygon()]  # missing and empty geometries are skipped
     vx, vy = shapely.get_coordinates(np.array(polys, dtype=object)).T
     n = 30_000
     x = np.r_[rng.uniform(-100, 1100, n), vx, np.nextafter(vx, -1e9), np.nan, 5e6]
