@@ -16,7 +16,7 @@ __all__ = ["assign_points_to_polygons", "project"]
 
 # Below this many points the per-polygon pass alone is fastest; above it a raster of the polygons'
 # borders settles most points without a point-in-polygon test.
-_RASTER_MIN_POINTS = 200_000
+_RASTER_MIN_POINTS = 300_000
 _RASTER_MAX_CELLS = 1 << 24
 
 
@@ -151,30 +151,24 @@ def _assign_by_raster(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.nda
     maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
     within = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)  # NaN: outside
     inside = None if within.all() else np.flatnonzero(within)
-    n_inside = x.size if inside is None else inside.size
-    if n_inside == 0:
+    xi, yi = (x, y) if inside is None else (x[inside], y[inside])
+    if xi.size == 0:
         return out
-    grid = _Grid(minx, miny, maxx, maxy, min(max(n_inside, 1 << 16), _RASTER_MAX_CELLS))
-    border = _border_cells(geoms, grid)
-    regions, n_regions = ndimage.label(~border)  # 4-connected: no border between two cells of a region
+    grid = _Grid(minx, miny, maxx, maxy, min(max(xi.size, 1 << 16), _RASTER_MAX_CELLS))
+    regions, n_regions = ndimage.label(~_border_cells(geoms, grid))  # 4-connected: no border crosses a region
+    region = regions.ravel()[grid.cell(xi, yi)]  # 0: a border cell
+    first = np.full(n_regions + 1, -1, dtype=np.int64)
+    first[region] = np.arange(region.size)  # some point of each region that holds points (any will do)
+    first[0] = -1
+    reps = np.flatnonzero(first >= 0)
+    owner = np.full(n_regions + 1, -1, dtype=np.int64)
+    owner[reps] = _assign_by_polygon(xi[first[reps]], yi[first[reps]], geoms)
+    got = owner[region]
+    exact = np.flatnonzero(region == 0)
+    got[exact] = _assign_by_polygon(xi[exact], yi[exact], geoms)
     if inside is None:
-        region = regions.ravel()[grid.cell(x, y)]
-        inside = np.arange(x.size)
-    else:
-        region = regions.ravel()[grid.cell(x[inside], y[inside])]
-    exact = region == 0  # in a border cell
-    if exact.any():
-        pts = inside[exact]
-        out[pts] = _assign_by_polygon(x[pts], y[pts], geoms)
-    settled = inside[~exact]
-    if settled.size:
-        region = region[~exact]
-        first = np.full(n_regions + 1, -1, dtype=np.int64)
-        first[region] = settled  # some point of each region that holds points (any will do)
-        reps = np.flatnonzero(first >= 0)
-        owner = np.full(n_regions + 1, -1, dtype=np.int64)
-        owner[reps] = _assign_by_polygon(x[first[reps]], y[first[reps]], geoms)
-        out[settled] = owner[region]
+        return got
+    out[inside] = got
     return out
 
 
