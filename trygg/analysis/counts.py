@@ -45,9 +45,7 @@ class _Key:
         presence, no sort); False when the range is too wide for a presence table."""
         if self.uniques is not None or self.size > max(_DENSE_FACTOR * self.values.size, _DENSE_FLOOR):
             return False
-        offset = self.values.astype(np.int64)
-        if self.lo:
-            offset -= self.lo
+        offset = np.subtract(self.values, self.lo, dtype=np.int64)  # one pass, a fresh array
         present = np.bincount(offset, minlength=self.size) > 0
         self.uniques = (np.flatnonzero(present) + self.lo).astype(self.dtype)
         if self.uniques.size < self.size:
