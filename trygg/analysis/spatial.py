@@ -95,15 +95,17 @@ class _Grid:
 
     def cell(self, x, y) -> np.ndarray:
         """Flat cell number ``row · nx + column`` of points inside the box: the same numbers as
-        ``ij`` (truncation is the floor for the non-negative offsets), in fewer passes."""
-        t = x - self.x0
-        t *= self.inv
-        c = (y - self.y0)
-        c *= self.inv
-        flat = c.astype(np.int64)
+        ``ij`` (the same floors; row and column combined as exact integers in float64, one
+        conversion), in fewer passes and temporary arrays."""
+        col = x - self.x0
+        col *= self.inv
+        np.floor(col, out=col)
+        flat = y - self.y0
+        flat *= self.inv
+        np.floor(flat, out=flat)
         flat *= self.nx
-        flat += t.astype(np.int64)
-        return flat
+        flat += col
+        return flat.astype(np.int64)
 
 
 def _border_cells(geoms: np.ndarray, grid: _Grid) -> np.ndarray:
