@@ -128,7 +128,7 @@ def _border_cells(geoms: np.ndarray, grid: _Grid) -> np.ndarray:
     for jj in (j0, j1):
         for ii in (i0, i1):
             mask[jj, ii] = True
-    if (~short).any():  # points every half cell along the long segments, each with its 3 × 3 cells
+    if (~short).any():  # points at most 0.71 cell apart along the long segments, each with its 3 × 3 cells
         la, lb, steps = a[~short], b[~short], 2 * span[~short] + 1
         seg = np.repeat(np.arange(steps.size), steps)
         t = (np.arange(seg.size) - np.repeat(np.cumsum(steps) - steps, steps)) / np.repeat(steps - 1, steps)
