@@ -97,7 +97,7 @@ def test_raster_method_equals_per_polygon_method(seed, monkeypatch):
     assert got[-2] == -1 and got[-1] == -1 and (got >= 0).any()
 
 
-BASOMRADEN = Path(__file__).resolve().parents[2] / "areas" / "data" / "goteborg" / "goteborg_basomraden_2021.geojson.gz"
+BASOMRADEN = Path(__file__).resolve().parents[2] / "areas" / "data" / "municipalities" / "goteborg" / "goteborg_basomraden_2021.geojson.gz"
 
 
 def test_raster_method_on_the_real_basomraden(monkeypatch):
