@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
-from trygg.areas import schemes
-from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES
 from trygg.numbers import figure_cache
 
@@ -36,12 +35,12 @@ def index(request):
 
 
 def _report(request, year, theme):
-    """The report's data for the municipality in ``?kommun=`` (the installation's own by default),
-    computed once per data version and shared by the page and the files (``figure_cache``; the
-    same for everyone who may see it: ANALYZE_CITYWIDE)."""
-    code = request.GET.get("kommun") or schemes.home_code()
-    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year \
-            or not Area.objects.filter(code=code, level=Level.MUNICIPALITY).exists():
+    """The report's data for the municipality in ``?kommun=`` (the viewer's own by default; 404 for
+    one they do not analyse), computed once per data version and shared by the page and the files
+    (``figure_cache``; the same for everyone who may see it: ANALYZE_CITYWIDE there)."""
+    chosen = choose(request, Capability.ANALYZE_CITYWIDE)
+    code = chosen.code
+    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year or not code:
         raise Http404(_("No such report."))
     with translation.override("sv"):
         return figure_cache.cached("annual-report", lambda: collect(year, theme, municipality=code),

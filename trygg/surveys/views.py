@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access
+from trygg.accounts.municipalities import within_mine
 from trygg.accounts.permissions import Capability
 from trygg.areas.models import Area
 from trygg.incidents.models import ImportRun
@@ -19,7 +20,8 @@ from .results import area_series, years_of
 
 @access(Capability.VIEW_PICTURE)
 def index(request):
-    areas = Area.objects.filter(survey_results__isnull=False).distinct().order_by("path")
+    areas = within_mine(Area.objects.filter(survey_results__isnull=False), request.user,
+                        Capability.VIEW_PICTURE).distinct().order_by("path")
     runs = ImportRun.objects.filter(source="survey")[:10]
     return render(request, "surveys/index.html", {"areas": areas, "runs": runs})
 
