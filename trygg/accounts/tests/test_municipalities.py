@@ -193,6 +193,15 @@ class ListPagesTest(MunicipalityTestCase):
         self.assertEqual(response.context["report"].municipality_code, "1280")
         self.assertEqual(self.status("/rapporter/arsanalys/2025/vald/?kommun=1480"), 404)
 
+    def test_the_place_names_are_the_analysts_own_municipalitys(self):
+        self.client.force_login(self.mats)
+        self.assertEqual(self.client.get("/handelser/ortnamn/").context["municipality"], self.malmo)
+        self.login("ulla")
+        self.assertEqual(self.client.get("/handelser/ortnamn/").context["municipality"], self.goteborg)
+        self.assertEqual(self.status("/handelser/ortnamn/?kommun=1280"), 404)
+        self.login("ada")
+        self.assertEqual(self.client.get("/handelser/ortnamn/?kommun=1280").context["municipality"], self.malmo)
+
 
 class OpenDataTest(MunicipalityTestCase):
     def test_the_municipalities_each_with_its_own_name(self):
