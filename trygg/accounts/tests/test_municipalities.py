@@ -202,6 +202,24 @@ class ListPagesTest(MunicipalityTestCase):
         self.login("ada")
         self.assertEqual(self.client.get("/handelser/ortnamn/?kommun=1280").context["municipality"], self.malmo)
 
+    def test_the_collaboration_survey_is_each_municipalitys_own(self):
+        from trygg.surveys.models import Invitation
+
+        closes = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        self.client.force_login(self.mats)  # Malmö's analyst sends the round: Malmö's coordinator only
+        r = self.client.post("/undersokningar/samverkan/", {"year": 2026, "closes_on": closes, "message": ""})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(set(Invitation.objects.values_list("user__username", flat=True)), {"maja"})
+        self.login("ulla")  # Göteborg's analyst invites Göteborg's to the same round
+        self.client.post("/undersokningar/samverkan/2026/bjud-in/")
+        invited = set(Invitation.objects.values_list("user__username", flat=True))
+        self.assertEqual(invited, {"maja", "alice", "bob", "carl"})
+        summary = self.client.get("/undersokningar/samverkan/2026/").context["summary"]
+        self.assertEqual(summary["total"].invited, 3)  # Göteborg's three, not Malmö's
+        self.client.force_login(self.mats)
+        self.assertEqual(self.client.get("/undersokningar/samverkan/2026/").context["summary"]["total"].invited, 1)
+        self.assertEqual(self.status("/undersokningar/samverkan/2026/?kommun=1480"), 404)
+
 
 class OpenDataTest(MunicipalityTestCase):
     def test_the_municipalities_each_with_its_own_name(self):
