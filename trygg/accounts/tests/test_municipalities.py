@@ -116,6 +116,17 @@ class AccessTest(MunicipalityTestCase):
         # another Malmö district is not hers either (an area scope, as before)
         self.assertEqual(self.status("/arbete/1280-2/"), 403)
 
+    def test_an_analyst_approves_their_own_municipalitys_documents_only(self):
+        url = f"/rapporter/lagstadgad/1280/{self.malmo_doc.pk}/godkann/"
+        self.login("ulla")  # Göteborg's development lead, city side
+        self.assertEqual(self.client.post(url, {"side": "city"}).status_code, 403)
+        self.malmo_doc.refresh_from_db()
+        self.assertIsNone(self.malmo_doc.city_approved_at)
+        self.client.force_login(self.mats)  # Malmö's
+        self.assertEqual(self.client.post(url, {"side": "city"}).status_code, 302)
+        self.malmo_doc.refresh_from_db()
+        self.assertIsNotNone(self.malmo_doc.city_approved_at)
+
     def test_a_superuser_sees_both(self):
         self.login("ada")
         for url in ["/arbete/1280-1/", f"/arbete/1280-1/problem/{self.malmo_problem.pk}/", "/omraden/1280-1/",
