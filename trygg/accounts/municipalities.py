@@ -74,7 +74,6 @@ class Chosen:
 def choose(request, capability: Capability = Capability.PUBLIC) -> Chosen:
     """The municipality named in ``?kommun=`` (404 when the viewer may not see it), else the
     viewer's own, else the installation's own. ``capability`` PUBLIC: any set-up municipality."""
-    from trygg.areas import schemes
     from trygg.areas.models import Area, Level
 
     user = request.user
@@ -84,21 +83,28 @@ def choose(request, capability: Capability = Capability.PUBLIC) -> Chosen:
         known = {a.code for a in choices}
         extra = Area.objects.filter(level=Level.MUNICIPALITY, code__in=codes - known).defer("geometry")
         choices = sorted([a for a in choices if a.code in codes] + list(extra), key=lambda a: a.name)
+    chosen = Chosen(_pick(request, capability, codes, choices), choices)
+    request.municipality = chosen.municipality  # the footer names its city organisation (web.context)
+    return chosen
+
+
+def _pick(request, capability, codes, choices):
+    from trygg.areas import schemes
+
     asked = request.GET.get(PARAM)
     if asked:
         found = next((a for a in choices if a.code == asked), None)
         if found is None:
             raise Http404
-        return Chosen(found, choices)
+        return found
     own = None
     if codes:  # the first membership's municipality
-        from trygg.areas.schemes import municipality_code
-
-        order = [municipality_code(m.area) for m in memberships(user) if m.area_id and role_has(m.role, capability)]
+        order = [schemes.municipality_code(m.area) for m in memberships(request.user)
+                 if m.area_id and role_has(m.role, capability)]
         own = next((a for code in order for a in choices if a.code == code), None)
     if own is None:
         own = next((a for a in choices if a.code == schemes.home_code()), choices[0] if choices else None)
-    return Chosen(own, choices)
+    return own
 
 
 def within_mine(qs, user, capability: Capability, field: str = "path"):

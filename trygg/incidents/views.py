@@ -198,7 +198,7 @@ def gazetteer(request):
     names = PlaceName.objects.filter(municipality=municipality).select_related("area")
     if q:
         names = names.filter(name__icontains=q)
-    show_text = can(request.user, Capability.VIEW_POLICE_DETAIL)
+    show_text = can(request.user, Capability.VIEW_POLICE_DETAIL, municipality)
     return render(request, "incidents/gazetteer.html", {
         "municipality": municipality, "form": form, "preview": preview, "show_text": show_text, "q": q,
         "editing": editing, "deleting": deleting, "chosen": chosen, "here": here,

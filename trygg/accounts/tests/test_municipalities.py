@@ -172,6 +172,7 @@ class ListPagesTest(MunicipalityTestCase):
         self.assertEqual(self.district_links("/"), self.MALMO)
         self.assertEqual(response.context["my_areas"], [self.m1])
         self.assertNotContains(response, "Nordost")
+        self.assertEqual(response.context["data_city"], schemes.shipped()["1280"].city_organisation)  # the footer
         self.client.logout()  # the public start page: the installation's own, any set-up one on request
         self.assertEqual(self.district_links("/"), self.GBG)
         self.assertEqual(self.district_links("/?kommun=1280"), self.MALMO)
