@@ -178,6 +178,23 @@ class ListPagesTest(MunicipalityTestCase):
         self.assertEqual(self.district_links("/?kommun=1280"), self.MALMO)
         self.assertEqual(self.status("/?kommun=9999"), 404)
 
+    def test_the_list_pages_ask_a_fixed_number_of_queries(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.maja)
+
+        def count(url):
+            self.client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(ctx.captured_queries)
+
+        before = {url: count(url) for url in ("/", "/omraden/")}
+        for i in range(3, 7):
+            Area.objects.create(code=f"1280-{i}", name=f"Distrikt {i}", level="statistikomrade", parent=self.malmo)
+        self.assertEqual({url: count(url) for url in before}, before)
+
     def test_waiting_for_signature_is_each_municipalitys_own(self):
         self.client.force_login(self.mona)
         titles = [w.title for w in self.client.get("/").context["waiting"]]
