@@ -308,3 +308,19 @@ class UpgradeTest(BaseTestCase):
         self.assertEqual([w.id for w in warnings], ["trygg.W010"])
         self.assertIn("nils", warnings[0].msg)
         self.assertEqual(check_area_less_roles(databases=None), [])  # a check of the database only
+
+
+class EmptyInstallationTest(BaseTestCase):
+    """Before any area is loaded the list pages say so rather than fail."""
+
+    @classmethod
+    def setUpTestData(cls):
+        pass
+
+    def test_nothing_loaded_yet(self):
+        self.assertIsNone(sole_municipality())
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["districts"]), [])
+        self.assertEqual(self.client.get("/api/v1/open/areas").status_code, 404)
+        self.assertEqual(self.client.get("/api/v1/open/municipalities").json(), [])
