@@ -327,7 +327,12 @@ def open_figures(area) -> dict:
              "comparison_count": r["comparison_count"],
              "rate_per_1000": None if r["rate"] is None else round(r["rate"], 3),
              "direction": r["direction"]} for r in pub["rows"]]
+    from trygg.areas.schemes import scheme_for
+
+    scheme = scheme_for(area)
     return {"area": {"code": area.code, "name": area.name, "level": area.level},
+            "municipality": {"code": scheme.code, "name": scheme.name,
+                             "city_organisation": scheme.city_organisation} if scheme else None,
             "start": fig.start.isoformat(), "end": fig.end.isoformat(),
             "comparison_start": fig.comparison_start.isoformat(), "comparison_end": fig.comparison_end.isoformat(),
             "population": fig.population, "population_year": fig.population_year, "total": pub["total"],
@@ -345,18 +350,73 @@ def _public_area(code):
     return area
 
 
-class OpenAreas(TryggAPIView):
-    """The areas with public figures (districts and the municipality). No login."""
+def _open_municipality(code):
+    """A municipality set up in this installation (404 for any other code)."""
+    from trygg.accounts.municipalities import installed
+
+    found = installed().filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _open_areas(municipality):
+    from trygg.areas.schemes import has_public_page, public_levels
+    from trygg.areas.subtree import within_area
+
+    qs = within_area(Area.objects.filter(level__in=public_levels()), municipality).select_related("parent") \
+        .defer("geometry").order_by("level", "code")
+    return Response(AreaSerializer([a for a in qs if has_public_page(a)], many=True).data)
+
+
+class OpenMunicipalities(TryggAPIView):
+    """The municipalities whose partnerships publish open data here, each with its own name. No login."""
+
+    capability = Capability.PUBLIC
+    authentication_classes = []
+
+    @extend_schema(responses=inline_serializer("OpenMunicipality", {
+        "code": serializers.CharField(), "name": serializers.CharField(),
+        "city_organisation": serializers.CharField(), "police_organisation": serializers.CharField(),
+        "areas": serializers.CharField()}, many=True), auth=[])
+    def get(self, request):
+        from trygg.accounts.municipalities import installed
+        from trygg.areas.schemes import scheme_for_code
+
+        out = []
+        for m in installed():
+            scheme = scheme_for_code(m.code)
+            out.append({"code": m.code, "name": m.name, "city_organisation": scheme.city_organisation,
+                        "police_organisation": scheme.police_organisation,
+                        "areas": request.build_absolute_uri(reverse("api_v1:open-municipality-areas",
+                                                                    args=[m.code]))})
+        return Response(out)
+
+
+class OpenMunicipalityAreas(TryggAPIView):
+    """The areas with public figures of one municipality (its districts and itself). No login."""
 
     capability = Capability.PUBLIC
     authentication_classes = []
 
     @extend_schema(responses=AreaSerializer(many=True), auth=[])
-    def get(self, request):
-        from trygg.areas.schemes import has_public_page, public_levels
+    def get(self, request, code):
+        return _open_areas(_open_municipality(code))
 
-        qs = Area.objects.filter(level__in=public_levels()).select_related("parent").order_by("level", "code")
-        return Response(AreaSerializer([a for a in qs if has_public_page(a)], many=True).data)
+
+class OpenAreas(TryggAPIView):
+    """The areas with public figures of one municipality: the one in ``municipality`` (an SCB code;
+    ``/open/municipalities`` lists them), else the installation's own. No login."""
+
+    capability = Capability.PUBLIC
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("municipality", str, description="SCB code of the municipality")],
+                   responses=AreaSerializer(many=True), auth=[])
+    def get(self, request):
+        from trygg.areas.schemes import home_code
+
+        return _open_areas(_open_municipality(request.query_params.get("municipality") or home_code()))
 
 
 class OpenFigures(TryggAPIView):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access, can
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
 from trygg.areas import schemes
@@ -262,9 +263,11 @@ def export(request, code):
 
 @access(Capability.VIEW_PICTURE)
 def metro(request):
-    """The home municipality against its metropolitan peers (and any municipality picked) per
-    100,000 inhabitants; the peers come from the municipality's configuration."""
-    home_scheme = schemes.home()
+    """The viewer's municipality (``?kommun=`` for another of theirs) against its metropolitan peers
+    (and any municipality picked) per 100,000 inhabitants; the peers come from the municipality's
+    configuration."""
+    own = choose(request, Capability.VIEW_PICTURE).municipality
+    home_scheme = schemes.scheme_for_code(own.code) if own else schemes.home()
     home = Area.objects.filter(code=home_scheme.code).first()
     all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
     codes = request.GET.getlist("m")

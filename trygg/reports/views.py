@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trygg.accounts.access import access, can
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
 from trygg.areas import schemes
-from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES
 from trygg.jobs import queue
 from trygg.jobs.models import Job
@@ -37,12 +37,11 @@ def index(request):
 
 def _annual_job(request, year, theme, fmt):
     """The background job that holds or builds the report for the municipality in ``?kommun=``
-    (the installation's own by default) and the data as they are now, and an outdated result to
-    show meanwhile (``trygg.jobs``; the same for everyone who may see it: ANALYZE_CITYWIDE). A
-    POST asks for a new try after a failure."""
-    code = request.GET.get("kommun") or schemes.home_code()
-    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year \
-            or not Area.objects.filter(code=code, level=Level.MUNICIPALITY).exists():
+    (the viewer's own by default; 404 for one they do not analyse) and the data as they are now,
+    and an outdated result to show meanwhile (``trygg.jobs``; the same for everyone who may see it:
+    ANALYZE_CITYWIDE there). A POST asks for a new try after a failure."""
+    code = choose(request, Capability.ANALYZE_CITYWIDE).code
+    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year or not code:
         raise Http404(_("No such report."))
     return queue.get_or_enqueue(annual_job.KIND, annual_job.params(year, theme, code, fmt), user=request.user,
                                 retry=request.method == "POST")

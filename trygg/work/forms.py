@@ -136,14 +136,13 @@ class GoalForm(WorkForm):
 
 def partnership_members(area):
     """Memberships of the area's partnership: people who work on the cycle (a role that edits the
-    work cycle, not a reader or a reporter) in this area, above it (city-wide) or below it."""
-    from django.db.models import Q
-
+    work cycle, not a reader or a reporter) in this area, above it (the municipality: city-wide
+    roles) or below it; never another municipality's."""
     from trygg.accounts.permissions import Capability, role_has
 
     roles = [r for r in Membership._meta.get_field("role").choices if role_has(r[0], Capability.EDIT_WORK)]
-    return Membership.objects.filter(role__in=[r for r, _l in roles]).filter(
-        Q(area__isnull=True) | Q(area__path__in=_paths_above_and_below(area)))
+    return Membership.objects.filter(role__in=[r for r, _l in roles],
+                                     area__path__in=_paths_above_and_below(area))
 
 
 def _owner_fields(form, org_field="owner_organisation"):

@@ -209,7 +209,9 @@ class MalmoTestCase(JobsMixin, BaseTestCase):
         self.assertIn("Västra hamnen, Gamla staden m fl", text)
 
     def test_the_annual_report(self):
-        self.login("ulla")
+        self.login("ulla")  # Göteborg's analyst: Malmö's report is not hers
+        self.assertEqual(self.client.get("/rapporter/arsanalys/2025/vald/?kommun=1280").status_code, 404)
+        self.login("ada")  # a superuser sees every municipality's
         response = self.client.get("/rapporter/arsanalys/2025/vald/?kommun=1280")
         self.assertEqual(response.status_code, 202)  # queued: built by the background job runner
         self.run_jobs()
@@ -227,7 +229,8 @@ class MalmoTestCase(JobsMixin, BaseTestCase):
         self.login("alice")  # Göteborg, Nordost
         for url in (f"/arbete/{self.geso1.code}/", f"/lagesbild/{self.geso1.code}/", "/arbete/1280-2/"):
             self.assertEqual(self.client.get(url).status_code, 403, url)
-        self.assertEqual(self.client.get(f"/omraden/{self.geso1.code}/").status_code, 200)  # the area register is shared
+        # the area register (with the partnership's people) is each municipality's own
+        self.assertEqual(self.client.get(f"/omraden/{self.geso1.code}/").status_code, 404)
         self.client.force_login(self.maja)  # Malmö's coordinator sees none of Göteborg
         self.assertEqual(self.client.get(f"/arbete/{self.nordost.code}/").status_code, 403)
         self.assertEqual(self.client.get(f"/lagesbild/{self.nordost.code}/").status_code, 403)
