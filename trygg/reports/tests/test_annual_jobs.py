@@ -175,9 +175,9 @@ class AnnualJobRunTestCase(JobsMixin, BaseTestCase):
         self.run_jobs()
         with mock.patch.object(annual_job, "collect") as collect, mock.patch.object(render, "html") as html, \
                 mock.patch.object(annual_job, "build") as build:
-            with self.assertNumQueries(8):  # session, user, memberships, municipality, data version, job, menu
+            with self.assertNumQueries(9):  # session, user, memberships, the municipalities (2), data version, job, footer, menu
                 page = self.client.get(PAGE)
-            with self.assertNumQueries(6):
+            with self.assertNumQueries(7):  # session, user, memberships, the municipalities (2), data version, job
                 xlsx = self.client.get(XLSX)
         collect.assert_not_called()
         html.assert_not_called()
