@@ -23,6 +23,18 @@ class Placement(models.TextChoices):
     COUNTY = "county", _("county only")
 
 
+class Unindexed(Func):
+    """The value of a column written so that no index on it serves a condition or an ORDER BY /
+    MIN / MAX on it (SQLite ``+date``, PostgreSQL ``date + 0``): for queries that must read the
+    (area_path, date, …) index, where a planner would otherwise walk the date index in order and
+    test the area of each row (every row of the table for an area with no data)."""
+
+    template = "(%(expressions)s + 0)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 class IncidentQuerySet(models.QuerySet):
     def counted(self):
         """Incidents that count as one event each (police summaries and updates left out)."""
@@ -39,13 +51,18 @@ class IncidentQuerySet(models.QuerySet):
             return qs
         day = "date"
         if connections[qs.db].vendor == "sqlite":
-            qs = qs.alias(day_unindexed=Func(F("date"), template="+%(expressions)s", output_field=models.DateField()))
+            qs = qs.alias(day_unindexed=Unindexed(F("date"), output_field=models.DateField()))
             day = "day_unindexed"
         if start is not None:
             qs = qs.filter(**{f"{day}__gte": start})
         if end is not None:
             qs = qs.filter(**{f"{day}__lte": end})
         return qs
+
+    def latest_date(self):
+        """The latest ``date`` of these incidents (None when there are none), read from the rows the
+        other filters select: never from the date index walked backwards (see :class:`Unindexed`)."""
+        return self.aggregate(d=models.Max(Unindexed(F("date"), output_field=models.DateField())))["d"]
 
     def within_q(self, area) -> models.Q:
         """The area condition of :meth:`within`, for filtered aggregates over several areas at once."""

@@ -95,8 +95,11 @@ def sources_within_many(areas) -> dict[int, set[str]]:
     if not areas:
         return {}
     qs = counted()
+    where = Q()
+    for a in areas:
+        where |= qs.within_q(a)  # only the areas' index ranges are read, not the whole table
     ann = {f"a{a.pk}_{s}": Count("id", filter=qs.within_q(a) & Q(source=s)) for a in areas for s in Source.values}
-    row = qs.aggregate(**ann)
+    row = qs.filter(where).aggregate(**ann)
     return {a.pk: {s for s in Source.values if row[f"a{a.pk}_{s}"]} for a in areas}
 
 
@@ -348,7 +351,7 @@ def data_sources() -> list[dict]:
 
 
 def latest_incident_date(area) -> dt.date | None:
-    return counted().within(area).aggregate(d=Max("date"))["d"]
+    return counted().within(area).latest_date()
 
 
 def first_dates_by_source() -> dict[str, dt.date]:
