@@ -115,13 +115,16 @@ class ImportRun(models.Model):
 class Incident(models.Model):
     """One event or observation. Places and situations only, never identifiable people."""
 
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, db_index=True)
+    # no single-column index on the source nor the theme: the (source, date, …) index and the
+    # (source, source_id) constraint serve the source by their prefix, and a one-value-for-most-rows
+    # index only lured PostgreSQL into BitmapAnds with the area/date index (migration 0010)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     source_id = models.CharField(_("source id"), max_length=100)
     occurred_at = models.DateTimeField(_("time"))
     date = models.DateField(_("date"), db_index=True)  # local (Europe/Stockholm) date of occurred_at
     event_type = models.CharField(_("event type"), max_length=120, blank=True)  # raw type of the source
     category = models.CharField(_("category"), max_length=40, choices=[(k, v[0]) for k, v in CATEGORIES.items()])
-    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()), db_index=True)
+    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()))
     municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("municipality"))
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,

@@ -7,8 +7,11 @@ backwards, every row of it for an area without data)."""
 
 import datetime as dt
 import random
+import unittest
 
 from django.db import connection
+from django.db.models import Count
+from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
 from trygg.analysis import periods
@@ -18,7 +21,7 @@ from trygg.incidents.models import Incident
 from trygg.numbers import queries
 from trygg.picture.views import latest_in
 from trygg.reports.statutory.data import source_currency
-from trygg.testing.personas import BaseTestCase
+from trygg.testing.personas import BaseTestCase, build_world
 from trygg.testing.plans import explain, statements
 
 AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["area_path", "date"])
@@ -136,3 +139,88 @@ class CountQueryPlanTests(BaseTestCase):
         self.assertEqual({a.index for a in found}, {SOURCE_DATE_INDEX} if connection.vendor == "sqlite"
                          else {a.index for a in found} - {AREA_DATE_INDEX})
         self.assertNotIn(AREA_DATE_INDEX, {a.index for a in self.accesses(lambda: queries.counted(D28, END).count())})
+
+
+
+BRIN_INDEX = "incident_date_brin"
+
+
+def brin_indexes():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, TABLE)
+    return {name: c for name, c in indexes.items() if c.get("type") == "brin"}
+
+
+class IndexSetTests(TestCase):
+    def test_brin_on_the_date_only_on_postgresql(self):
+        found = brin_indexes()
+        if connection.vendor == "postgresql":
+            self.assertEqual(list(found), [BRIN_INDEX])
+            self.assertEqual(found[BRIN_INDEX]["columns"], ["date"])
+        else:
+            self.assertEqual(found, {})
+
+    def test_no_single_column_index_on_source_theme_or_area_path(self):
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, TABLE)
+        single = {tuple(c["columns"]) for c in indexes.values() if c["index"] and not c["unique"]}
+        self.assertEqual(single & {("source",), ("theme",), ("area_path",)}, set())
+        self.assertIn(("date",), single)  # earliest_incident_date, the whole country's periods
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
+class TimeOrderedStorageTests(TransactionTestCase):
+    """A table in date order (as the police feed's daily imports leave it) after VACUUM ANALYZE (what
+    autovacuum does after an import): an area's counts still read the area/date index, never the
+    BRIN index or a whole table; a recent period of the whole country reads a date index. The areas
+    here hold a smaller share of the table than the period (as a stadsområde of the country's data:
+    ~1 % against 28 days' 7 %); for an area as large as its period's share (a big city, 28 days) a
+    date index reads about as many entries, and PostgreSQL may rightly take it (docs/scaling.md)."""
+
+    def setUp(self):
+        w = build_world()
+        self.w = w
+        days = [END - dt.timedelta(days=k) for k in range(364, -1, -1)]
+        objs = []
+        for day in days:
+            occurred = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+            for area, n, source in ((w["stockholm"], 80, "police"), (w["hjallbo"], 1, "police"),
+                                    (w["vallgraven"], 1, "est")):
+                for _ in range(n):
+                    c = CATEGORIES[len(objs) % len(CATEGORIES)]
+                    objs.append(Incident(source=source, source_id=f"ord{len(objs)}", occurred_at=occurred, date=day,
+                                         category=c, theme=theme_of(c), area=area, area_path=area.path,
+                                         placement="area"))
+        Incident.objects.bulk_create(objs, batch_size=5000)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE incidents_incident")
+
+    def accesses(self, run):
+        with statements(TABLE) as seen:
+            run()
+        self.assertTrue(seen)
+        return [a for sql, params in seen for a in explain(sql, params) if a.table == TABLE]
+
+    def test_an_areas_counts_read_the_area_index(self):
+        w = self.w
+        children = [w["nordost"], w["centrum"]]
+        for k, run in enumerate([
+            lambda: queries.counts_by_source_category(w["nordost"], D28, END),
+            lambda: queries.counts_by_source_category(w["hjallbo"], D28, END, theme="ordning"),
+            lambda: queries.count_many([queries.CountSpec(a, YEAR, END, sources=(s,))
+                                        for a in children for s in ("police", "est")]),
+            lambda: queries.count_many([queries.CountSpec(a, D28, END, theme="ordning") for a in children]),
+            lambda: queries.counts_by_child_split(w["goteborg"], children, YEAR, END, source="police"),
+            lambda: queries.daily_counts(w["nordost"], END - dt.timedelta(days=364), END),
+            lambda: queries.counts_by_child(w["goteborg"], children, YEAR, END),
+        ]):
+            for access in self.accesses(run):
+                self.assertEqual(access.index, AREA_DATE_INDEX, f"query {k}: {access.detail}")
+
+    def test_the_whole_countrys_recent_period_reads_a_date_index(self):
+        found = self.accesses(lambda: list(queries.counted(D28, END).values("category").annotate(n=Count("id"))))
+        self.assertTrue(found)
+        for access in found:
+            self.assertNotEqual(access.kind, "scan", access.detail)
+            self.assertTrue(access.index == BRIN_INDEX or access.index.startswith("incidents_incident_date"),
+                            access.detail)
