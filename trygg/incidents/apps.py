@@ -18,6 +18,10 @@ class IncidentsConfig(AppConfig):
 
         connect_signals()
 
+        from . import daily
+
+        daily.connect_signals()
+
         from django.db.models.signals import post_migrate
 
         from trygg.numbers.figure_cache import forget_all

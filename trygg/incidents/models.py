@@ -177,6 +177,33 @@ class Incident(models.Model):
         super().save(*args, **kwargs)
 
 
+class DailyCount(models.Model):
+    """Incidents per area path, source, category (with its theme), synthetic flag and day: the
+    incident table pre-aggregated (every category, the uncounted ones too), kept in step in the
+    writer's own transaction by every import and edit (``trygg.incidents.daily``) and rebuilt by
+    ``trygg rebuild-daily``. One row per cell with at least one incident; the refresh keeps the
+    cells unique (no constraint: its index would be a second copy of the table)."""
+
+    day = models.DateField()
+    area_path = models.CharField(max_length=400)
+    source = models.CharField(max_length=10)
+    category = models.CharField(max_length=40)
+    theme = models.CharField(max_length=40)
+    synthetic = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # an area's period, read from the index alone (as the incidents' area/date index)
+            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "n"],
+                         name="daily_area_day_counts"),
+            models.Index(fields=["day"], name="daily_day"),  # the refresh of a day's cells
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.area_path} {self.source} {self.category}: {self.n}"
+
+
 class CrimeStatistic(models.Model):
     """Brå reported crimes (anmälda brott) for an area and year."""
 
