@@ -43,14 +43,29 @@ class IncidentQuerySet(models.QuerySet):
     def within(self, area, start=None, end=None):
         """Incidents in ``area`` or any area below it, as an index-friendly range on ``area_path``
         (``trygg.areas.subtree``), optionally from ``start`` to ``end`` inclusive, so that the
-        (area_path, date) index serves area-and-period counts. SQLite picks the single-column date
-        index for such counts (even after ANALYZE; 20–36× slower at country scale), so there the
-        date terms are written as ``+date``, which no index can serve."""
-        qs = within_area(self, area, "area_path")
+        (area_path, date, …) index serves area-and-period counts, and the (date, area_path, …) index
+        the whole country's. PostgreSQL's planner picks between the two by its statistics (both
+        hold every column a count reads). SQLite's picked the date-first index for an area's counts
+        (even after ANALYZE; 20–36× slower at country scale), so there one term is written so that no
+        index can serve it (:class:`Unindexed`): the date for an area, the path for the country."""
+        sqlite = connections[self.db].vendor == "sqlite"
+        country = area.path.count("/") == 2  # "/SE/": every placed incident
+        if sqlite and country and (start is not None or end is not None):
+            qs = self.alias(path_unindexed=Unindexed(F("area_path"), output_field=models.CharField()))
+            qs = qs.filter(subtree_q(area.path, "path_unindexed", self.db))
+        else:
+            qs = within_area(self, area, "area_path")
+        return qs.dated(start, end, by_area=not country)
+
+    def dated(self, start=None, end=None, *, by_area: bool = True):
+        """From ``start`` to ``end`` inclusive (either may be None), for counts read by area
+        (``by_area``: on SQLite the date terms then serve no index, see :meth:`within`) or for the
+        whole country."""
+        qs = self
         if start is None and end is None:
             return qs
         day = "date"
-        if connections[qs.db].vendor == "sqlite":
+        if by_area and connections[self.db].vendor == "sqlite":
             qs = qs.alias(day_unindexed=Unindexed(F("date"), output_field=models.DateField()))
             day = "day_unindexed"
         if start is not None:
@@ -121,7 +136,8 @@ class Incident(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     source_id = models.CharField(_("source id"), max_length=100)
     occurred_at = models.DateTimeField(_("time"))
-    date = models.DateField(_("date"), db_index=True)  # local (Europe/Stockholm) date of occurred_at
+    # local (Europe/Stockholm) date of occurred_at; indexed first in (date, area_path, …) below
+    date = models.DateField(_("date"))
     event_type = models.CharField(_("event type"), max_length=120, blank=True)  # raw type of the source
     category = models.CharField(_("category"), max_length=40, choices=[(k, v[0]) for k, v in CATEGORIES.items()])
     theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()))
@@ -157,14 +173,19 @@ class Incident(models.Model):
         ordering = ["-occurred_at"]
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="incident_unique_source_id")]
         indexes = [
-            # with the category (and the id, for PostgreSQL): the coverage rules' daily counts per source
-            # from the index alone
-            models.Index(fields=["source", "date", "category", "id"], name="incident_source_date_category"),
             # the area-and-period counts (trygg.numbers.queries) read only these columns: the index
             # covers them (an index-only scan on both databases, no row lookups in a table stored in
             # arrival order); the id last for PostgreSQL's COUNT("id")
             models.Index(fields=["area_path", "date", "source", "category", "theme", "synthetic", "id"],
                          name="incident_area_date_counts"),
+            # the same columns date first: the whole country's (or a big area's) short period from the
+            # index alone. Both count indexes cover every column a count reads, so whichever the
+            # planner takes for an area and a period it reads no row, only the smaller slice
+            # (PostgreSQL); SQLite is told which (``IncidentQuerySet.within``). It also serves the
+            # coverage rules' daily counts per source (migration 0012: the (source, date, …) index it
+            # replaces lured SQLite into skip-scans of the two sources for the country's periods)
+            models.Index(fields=["date", "area_path", "source", "category", "theme", "synthetic", "id"],
+                         name="incident_date_area_counts"),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")

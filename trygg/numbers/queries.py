@@ -10,7 +10,7 @@ import numpy as np
 from django.db.models import Count, Max, Min, Q, Sum
 
 from trygg.areas.models import Area, Population
-from trygg.areas.subtree import within_area
+from trygg.areas.subtree import subtree_q, within_area
 from trygg.incidents import coverage
 from trygg.incidents.models import CrimeStatistic, ImportRun, Incident
 
@@ -67,7 +67,14 @@ def count_many(specs) -> list[int]:
     out: list[int] = []
     for i in range(0, len(specs), COUNTS_PER_QUERY):
         chunk = specs[i:i + COUNTS_PER_QUERY]
-        qs = counted(min(s.start for s in chunk), max(s.end for s in chunk))
+        lo, hi = min(s.start for s in chunk), max(s.end for s in chunk)
+        paths = sorted({s.area.path for s in chunk})
+        if len(paths) == 1:  # one area (or the country) as :func:`incidents_in` reads it
+            qs, where = counted().within(chunk[0].area, lo, hi), Q()
+        else:  # only the areas' index ranges are read
+            qs, where = counted().dated(lo, hi), Q()
+            for path in paths:
+                where |= subtree_q(path, "area_path", qs.db)
         conds = []
         for s in chunk:
             q = qs.within_q(s.area) & Q(date__gte=s.start, date__lte=s.end)
@@ -78,9 +85,6 @@ def count_many(specs) -> list[int]:
             if s.sources:
                 q &= Q(source__in=list(s.sources))
             conds.append(q)
-        where = conds[0]
-        for q in conds[1:]:
-            where |= q
         row = qs.filter(where).aggregate(**{f"c{j}": Count("id", filter=q) for j, q in enumerate(conds)})
         out.extend(row[f"c{j}"] for j in range(len(chunk)))
     return out

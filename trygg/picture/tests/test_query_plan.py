@@ -18,7 +18,7 @@ from trygg.testing.personas import BaseTestCase
 from .world import make
 
 AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["area_path", "date"])
-SOURCE_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["source", "date"])
+DATE_AREA_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["date", "area_path"])
 START = dt.date(2025, 3, 1)
 
 
@@ -76,7 +76,7 @@ class QueryPlanTestCase(BaseTestCase):
 
     @unittest.skipUnless(connection.vendor == "sqlite", "SQLite query plan")
     def test_sqlite_reads_the_coverage_counts_from_an_index(self):
-        self.assertIn(f"COVERING INDEX {SOURCE_DATE_INDEX}", coverage.daily_rows().explain())
+        self.assertIn(f"COVERING INDEX {DATE_AREA_INDEX}", coverage.daily_rows().explain())
 
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
     def test_postgresql_reads_the_coverage_counts_from_an_index(self):
@@ -86,7 +86,9 @@ class QueryPlanTestCase(BaseTestCase):
             # with plain index scans off, only an index that holds every column read can serve it
             # (the planner's choice between the two depends on the visibility map, i.e. on VACUUM)
             cursor.execute("SET LOCAL enable_indexscan = off")
-        self.assertIn(f"Index Only Scan using {SOURCE_DATE_INDEX}", coverage.daily_rows().explain())
+        plan = coverage.daily_rows().explain()
+        self.assertTrue(f"Index Only Scan using {DATE_AREA_INDEX}" in plan
+                        or f"Index Only Scan using {AREA_DATE_INDEX}" in plan, plan)
 
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
     def test_postgresql_uses_the_area_date_index(self):
