@@ -22,3 +22,45 @@ def pytest_configure(config):
     settings.CACHES = {**settings.CACHES, "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The themes' and categories' snapshot is built once, before any test counts its queries."""
+    from trygg.incidents import categories
+
+    with django_db_blocker.unblock():
+        categories.forget()
+        categories.current()
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_snapshot_after_the_test(django_db_blocker):
+    """A test that changed the themes, categories or event types leaves a snapshot of rows its
+    rollback removed: it is rebuilt from the tables after the test, so that the next test neither
+    sees those rows nor counts the rebuilding among its queries."""
+    from trygg.incidents import categories
+
+    before = categories._state["generation"]
+    yield
+    if categories._state["generation"] != before:
+        categories._state["snapshot"] = None
+        try:
+            with django_db_blocker.unblock():
+                categories.current()
+        except Exception:  # noqa: BLE001 – no database for this test: built on first use instead
+            categories._state["snapshot"] = None
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request with Accept-Language (or a test that activated a language) leaves that language
+    active in the thread: each test starts from the English msgids again."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

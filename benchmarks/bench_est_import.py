@@ -41,10 +41,9 @@ def _setup(var_dir: Path):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from trygg.areas.goteborg import load_goteborg, load_sweden
+    from trygg.areas.demo import load_demo_municipality
 
-    load_sweden()
-    load_goteborg()
+    load_demo_municipality(gazetteer=False)
 
 
 def write_file(path: Path, n: int, seed: int = 13) -> dict:

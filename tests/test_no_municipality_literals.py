@@ -16,14 +16,13 @@ ALLOWED = {
     # the installation's own municipality when TRYGG_MUNICIPALITY_CODE is not set: deployment
     # configuration, read in one place (trygg.areas.schemes.home_code)
     "settings.py": ["1480"],
-    # the loader of Göteborg's shipped areas (data/goteborg): its population bands and the names of
-    # its code-only basområden are not yet expressible in a municipality.toml
-    "areas/goteborg.py": None,
-    # `trygg import areas goteborg` runs that loader
-    "areas/management/commands/import_areas.py": ["goteborg"],
-    # the demo command loads the demo municipality
-    "web/management/commands/demo.py": None,
 }
+# Göteborg's areas, population and gazetteer are loaded from its configuration
+# (data/municipalities/goteborg) by the same `trygg setup municipality` as any other: these hold
+# no literal and stay checked.
+CHECKED = ["areas/municipality_setup.py", "areas/loading.py", "areas/schemes.py",
+           "areas/management/commands/import_areas.py", "web/management/commands/demo.py",
+           "incidents/gazetteer.py", "incidents/placing.py", "incidents/templatetags/placement_tags.py"]
 
 
 def offending() -> list[str]:
@@ -55,6 +54,16 @@ def test_the_check_finds_a_literal(tmp_path, monkeypatch):
         assert any("zz_planted_literal_check.py:1: Hisingen" in f for f in offending())
     finally:
         planted.unlink()
+
+
+def test_the_loaders_are_checked():
+    """The setup, placement and demo-command code is looked at (not excluded) and holds no literal."""
+    checked = {f.split(":", 1)[0] for f in offending()}
+    for rel in CHECKED:
+        path = ROOT / rel
+        assert path.exists(), rel
+        assert rel not in ALLOWED and not EXCLUDED_PARTS & set(Path(rel).parts[:-1]), rel
+        assert f"trygg/{rel}" not in checked, rel
 
 
 def test_the_allow_list_is_needed():

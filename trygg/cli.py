@@ -16,6 +16,7 @@ GROUPS = {
     "export": "Export data",
     "place": "Place stored data again (police-events)",
     "setup": "Set up the installation (municipality)",
+    "jobs": "Background jobs (the annual report …)",
 }
 DJANGO_COMMANDS = {"migrate": "Create or update the database tables",
                    "createsuperuser": "Create an administrator (Django)",

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "trygg.work",
     "trygg.surveys",
     "trygg.reports",
+    "trygg.jobs",
     "trygg.api",
     "trygg.sso",
     "djangosaml2",

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from trygg.jobs import queue
 from trygg.reports.models import Conference
 from trygg.reports.tests.fixtures import fill
 from trygg.surveys.collaboration import send_round
@@ -37,6 +38,7 @@ def test_coordinator_answers_the_collaboration_survey(page, live_server, world, 
 def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server, world, login, screenshot,
                                                                tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    settings.VAR_DIR = tmp_path / "var"
     fill(world)
     conf = Conference.objects.get(year=2025)
     login(page, live_server, "dina")
@@ -55,6 +57,9 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
     login(page, live_server, "ulla")
     page.goto(f"{live_server.url}/rapporter/konferens/2025/")
     page.click("[data-testid=analysis] button")  # one click: generate and attach the PDF
+    page.wait_for_selector("[data-testid=analysis] progress")  # in the background
+    assert queue.run_pending()
+    page.wait_for_selector("[data-testid=analysis] a[role=button]")  # job-progress.js reloads when done
     page.wait_for_load_state("networkidle")
     link = page.locator("[data-testid=analysis] a[role=button]")
     assert link.count() == 1
@@ -67,7 +72,12 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
     page.goto(f"{live_server.url}/rapporter/")
     page.select_option("select[name=fmt]", "html")
     page.click("[data-testid=annual-form] button")
+    page.wait_for_selector("[data-testid=annual-job] progress")  # queued: the page follows the job
+    screenshot(page, "reports-annual-progress")
+    assert queue.run_pending()  # what the job runner beside the server does
+    page.wait_for_selector("[data-testid=downloads]")  # job-progress.js saw it done and reloaded
     page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=annual-job]").count() == 0
     assert page.locator("img[src^='data:image/svg+xml']").count() >= 2
     assert "Nordost" in page.inner_text("main")
     screenshot(page, "reports-annual-html")

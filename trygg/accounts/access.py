@@ -23,7 +23,10 @@ def memberships(user) -> list[Membership]:
 def can(user, capability: Capability, area=None) -> bool:
     """True when ``user`` holds ``capability`` anywhere (area None) or on ``area``.
 
-    A membership covers its own area and every area below it; one without an area is city-wide.
+    A membership covers its own area and every area below it: a city-wide role's area is its
+    municipality, so it covers that municipality and no other. A membership without an area (left
+    by an upgrade that could not tell which municipality it belongs to, see
+    :mod:`trygg.accounts.checks`) covers nothing until an administrator gives it one.
     """
     if capability == Capability.PUBLIC:
         return True
@@ -32,9 +35,9 @@ def can(user, capability: Capability, area=None) -> bool:
     if user.is_superuser or capability == Capability.SIGNED_IN:
         return True
     for m in memberships(user):
-        if not role_has(m.role, capability):
+        if not m.area_id or not role_has(m.role, capability):
             continue
-        if area is None or m.area_id is None or area.path.startswith(m.area.path):
+        if area is None or area.path.startswith(m.area.path):
             return True
     return False
 
@@ -57,16 +60,11 @@ def require(user, capability: Capability, area=None) -> None:
 
 
 def scoped_areas(user, capability: Capability):
-    """The areas (top-most) where ``user`` holds ``capability``; None means city-wide."""
+    """The areas where ``user`` holds ``capability`` (a city-wide role's: its municipality); None
+    means everywhere (superusers)."""
     if user.is_superuser:
         return None
-    areas = []
-    for m in memberships(user):
-        if role_has(m.role, capability):
-            if m.area_id is None:
-                return None
-            areas.append(m.area)
-    return areas
+    return [m.area for m in memberships(user) if m.area_id and role_has(m.role, capability)]
 
 
 def user_sides(user) -> set[str]:
@@ -95,7 +93,9 @@ def access(capability: Capability, area_kwarg: str | None = None):
             if area_kwarg:
                 from trygg.areas.models import Area
 
-                request.area = get_object_or_404(Area.objects.select_related("parent"), code=kwargs[area_kwarg])
+                # the outlines (large GeoJSON) are read only by the views that draw them (deferred)
+                request.area = get_object_or_404(Area.objects.select_related("parent").defer("geometry", "parent__geometry"),
+                                                 code=kwargs[area_kwarg])
                 if not can(request.user, capability, request.area):
                     raise PermissionDenied
             return view(request, *args, **kwargs)

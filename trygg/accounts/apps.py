@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "trygg.accounts"
     label = "accounts"
     verbose_name = _("Partners and people")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the check for roles without a municipality)

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from trygg.areas import schemes
 from trygg.areas.models import Area, LocalPoliceArea
 
 from .models import Membership, Organisation, Role
@@ -17,7 +18,7 @@ PAIRS = {
     "4": ("Stadsområde Hisingen", "lpo-hisingen", "LPO Hisingen"),
 }
 
-# username, first, last, role, organisation key, area code (None = whole city), title
+# username, first, last, role, organisation key, area code (None = the whole municipality), title
 USERS = [
     ("samordnare.nordost", "Sara", "Lindqvist", Role.TRYGGHETSSAMORDNARE, "1", "1", "Trygghetssamordnare"),
     ("kommunpolis.nordost", "Karim", "Haddad", Role.KOMMUNPOLIS, "lpo-nordost", "1", "Kommunpolis"),
@@ -57,7 +58,7 @@ def load(stdout):
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
         user.save()
-        area = Area.objects.filter(code=area_code).first() if area_code else None
+        area = Area.objects.filter(code=area_code or schemes.home_code()).first()
         Membership.objects.get_or_create(user=user, organisation=orgs[org_key], role=role, area=area,
                                          defaults={"title": title})
     stdout.write(f"Partners: {Organisation.objects.count()} organisations, {len(USERS)} demo users")

@@ -46,15 +46,20 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A person's role in an organisation, for an area and everything below it.
 
-    ``area`` empty means the whole installation (city-wide roles such as the analyst).
+    City-wide roles (the analyst, a reader for the whole city) have their municipality as area, so
+    that each municipality's partnership sees only its own. An empty area is left only by an
+    upgrade that could not tell the municipality (several set up); it grants nothing until an
+    administrator gives it one (the system check ``trygg.W010`` lists them).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="memberships")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, on_delete=models.CASCADE,
+                             related_name="memberships",
+                             help_text=_("The area the role covers, with everything below it; for a "
+                                         "city-wide role, its municipality."))
     title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:
@@ -66,5 +71,5 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
 
     def __str__(self):
-        where = self.area.name if self.area_id else _("whole city")
+        where = self.area.name if self.area_id else _("no municipality (grants nothing)")
         return f"{self.user} – {self.get_role_display()} – {where}"

@@ -50,7 +50,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 __all__ = [
     "ChangeResult", "ChangeFlags", "TrendResult", "poisson_ratio_test", "binom_test_two_sided",
@@ -142,6 +141,8 @@ def binom_test_two_sided(k, n, p) -> np.ndarray:
     """Two-sided exact binomial test p-value, element-wise, with the same definition and the same
     relative tolerance (1e-7) as ``scipy.stats.binomtest(k, n, p).pvalue``: the sum of the
     probabilities of all outcomes no more likely than the observed one."""
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     k, n, p = np.broadcast_arrays(np.asarray(k, np.int64), np.asarray(n, np.int64), np.asarray(p, float))
     shape = k.shape
     k, n, p = k.ravel(), n.ravel(), p.ravel()
@@ -170,6 +171,8 @@ def binom_midp_two_sided(k, n, p):
     ``k``) less half the probability of the observed ``k``, ``p_exact − ½ P(X = k)``, ``X ~ Bin(n, p)``.
     Equals statsmodels' ``test_poisson_2indep(..., method='cond-midp')`` for the rate ratio.
     ``n = 0`` gives 1."""
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     k, n, p = np.broadcast_arrays(np.asarray(k, float), np.asarray(n, float), np.asarray(p, float))
     exact = binom_test_two_sided(k, n, p)
     return np.where(n > 0, np.clip(exact - 0.5 * stats.binom.pmf(k, n, p), 0.0, 1.0), 1.0)
@@ -185,6 +188,8 @@ def poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, alpha: float = 0.05) -> ChangeRes
     ``t1, t0`` are exposures (days, person-years …). Vectorised over broadcastable arrays; cells
     with ``c1 = c0 = 0`` get ratio NaN, CI [0, inf] and p = 1.
     """
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float)
     )
@@ -229,6 +234,8 @@ def benjamini_hochberg(p_values, q: float = 0.05) -> tuple[np.ndarray, np.ndarra
     ``p.adjust(p, 'BH')``); a hypothesis is rejected when its adjusted p ≤ ``q``, which controls the
     false discovery rate at ``q``. NaN p-values are ignored (adjusted NaN, not rejected).
     """
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     p = np.asarray(p_values, dtype=float)
     shape = p.shape
     p = p.ravel()
@@ -303,6 +310,8 @@ def quasi_poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: fl
 
     ``h1 = h0 = None`` means no history (every cell uses the fallback rule).
     """
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     ex = poisson_ratio_test(c1, c0, t1, t0, alpha=alpha)
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float))
@@ -354,6 +363,8 @@ def baseline_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: float = 0.05,
     ``exp(± t √(φ (1/c1 + 1/Σy)))``. Cells with fewer than ``min_history`` usable history periods
     get NaN (``method='short'``); the others ``method='baseline'``, ``phi`` and ``history = m - 1``.
     """
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float))
     shape = c1.shape
@@ -473,6 +484,8 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
     use_t=True)`` gives the same numbers).
     ``exposure`` (e.g. population) defaults to 1; ``years`` defaults to 0, 1, 2, …
     """
+    from scipy import stats  # heavy to import (~0.7 s): only where it is used
+
     y = np.asarray(counts, dtype=float)
     n = y.size
     if n < 3:

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from trygg.accounts.access import can
 from trygg.accounts.permissions import Capability
 from trygg.areas.models import Area, Level
-from trygg.incidents.categories import EST_CATEGORIES, THEMES, category_label, theme_label, theme_of
+from trygg.incidents.categories import EST_CATEGORIES, category_label, theme_label, theme_of
 from trygg.incidents.models import ImportRun, Incident, Source
 
 from . import data
@@ -58,7 +58,8 @@ PERIOD_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first day, YYYY-MM-DD (default: 28 days to `to`)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, YYYY-MM-DD (default: latest day with data)"),
     OpenApiParameter("compare", str, enum=["previous", "last-year"], description="comparison period"),
-    OpenApiParameter("theme", str, enum=list(THEMES), description="one theme only"),
+    # no enum: the themes are a table (edited in the admin), read when a request comes, not at import
+    OpenApiParameter("theme", str, description="one theme only (a theme's slug, e.g. narkotika)"),
 ]
 FREE_FORM = OpenApiTypes.OBJECT
 
@@ -167,7 +168,7 @@ class EstReportIn(serializers.Serializer):
     id = serializers.UUIDField(required=False, help_text="your id for the report (UUID): posting the same id "
                                                          "again returns the stored report instead of a new one")
     occurred_at = serializers.CharField(help_text="YYYY-MM-DD HH:MM (local time)")
-    category = serializers.ChoiceField(choices=EST_CATEGORIES)
+    category = serializers.CharField(help_text="one of the EST checklist's categories (GET est-categories/)")
     lon = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     area_code = serializers.CharField(required=False, allow_blank=True,
@@ -176,6 +177,12 @@ class EstReportIn(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     organisation = serializers.CharField(required=False, allow_blank=True,
                                          help_text="the name of one of your organisations")
+
+    def validate_category(self, value):
+        if value not in EST_CATEGORIES:
+            raise serializers.ValidationError(_('"%(value)s" is not one of %(choices)s.') % {
+                "value": value, "choices": ", ".join(EST_CATEGORIES)})
+        return value
 
 
 def est_report_out(inc: Incident) -> dict:
@@ -320,7 +327,12 @@ def open_figures(area) -> dict:
              "comparison_count": r["comparison_count"],
              "rate_per_1000": None if r["rate"] is None else round(r["rate"], 3),
              "direction": r["direction"]} for r in pub["rows"]]
+    from trygg.areas.schemes import scheme_for
+
+    scheme = scheme_for(area)
     return {"area": {"code": area.code, "name": area.name, "level": area.level},
+            "municipality": {"code": scheme.code, "name": scheme.name,
+                             "city_organisation": scheme.city_organisation} if scheme else None,
             "start": fig.start.isoformat(), "end": fig.end.isoformat(),
             "comparison_start": fig.comparison_start.isoformat(), "comparison_end": fig.comparison_end.isoformat(),
             "population": fig.population, "population_year": fig.population_year, "total": pub["total"],
@@ -338,18 +350,73 @@ def _public_area(code):
     return area
 
 
-class OpenAreas(TryggAPIView):
-    """The areas with public figures (districts and the municipality). No login."""
+def _open_municipality(code):
+    """A municipality set up in this installation (404 for any other code)."""
+    from trygg.accounts.municipalities import installed
+
+    found = installed().filter(code=code).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _open_areas(municipality):
+    from trygg.areas.schemes import has_public_page, public_levels
+    from trygg.areas.subtree import within_area
+
+    qs = within_area(Area.objects.filter(level__in=public_levels()), municipality).select_related("parent") \
+        .defer("geometry").order_by("level", "code")
+    return Response(AreaSerializer([a for a in qs if has_public_page(a)], many=True).data)
+
+
+class OpenMunicipalities(TryggAPIView):
+    """The municipalities whose partnerships publish open data here, each with its own name. No login."""
+
+    capability = Capability.PUBLIC
+    authentication_classes = []
+
+    @extend_schema(responses=inline_serializer("OpenMunicipality", {
+        "code": serializers.CharField(), "name": serializers.CharField(),
+        "city_organisation": serializers.CharField(), "police_organisation": serializers.CharField(),
+        "areas": serializers.CharField()}, many=True), auth=[])
+    def get(self, request):
+        from trygg.accounts.municipalities import installed
+        from trygg.areas.schemes import scheme_for_code
+
+        out = []
+        for m in installed():
+            scheme = scheme_for_code(m.code)
+            out.append({"code": m.code, "name": m.name, "city_organisation": scheme.city_organisation,
+                        "police_organisation": scheme.police_organisation,
+                        "areas": request.build_absolute_uri(reverse("api_v1:open-municipality-areas",
+                                                                    args=[m.code]))})
+        return Response(out)
+
+
+class OpenMunicipalityAreas(TryggAPIView):
+    """The areas with public figures of one municipality (its districts and itself). No login."""
 
     capability = Capability.PUBLIC
     authentication_classes = []
 
     @extend_schema(responses=AreaSerializer(many=True), auth=[])
-    def get(self, request):
-        from trygg.areas.schemes import has_public_page, public_levels
+    def get(self, request, code):
+        return _open_areas(_open_municipality(code))
 
-        qs = Area.objects.filter(level__in=public_levels()).select_related("parent").order_by("level", "code")
-        return Response(AreaSerializer([a for a in qs if has_public_page(a)], many=True).data)
+
+class OpenAreas(TryggAPIView):
+    """The areas with public figures of one municipality: the one in ``municipality`` (an SCB code;
+    ``/open/municipalities`` lists them), else the installation's own. No login."""
+
+    capability = Capability.PUBLIC
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("municipality", str, description="SCB code of the municipality")],
+                   responses=AreaSerializer(many=True), auth=[])
+    def get(self, request):
+        from trygg.areas.schemes import home_code
+
+        return _open_areas(_open_municipality(request.query_params.get("municipality") or home_code()))
 
 
 class OpenFigures(TryggAPIView):

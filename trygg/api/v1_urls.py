@@ -32,6 +32,8 @@ urlpatterns = [
     path("est-reports/<uuid:report_id>", v1.EstReportDetail.as_view(), name="est-report"),
     path("imports", v1.ImportRuns.as_view(), name="imports"),
     path("imports/<int:pk>", v1.ImportRunDetail.as_view(), name="import"),
+    path("open/municipalities", v1.OpenMunicipalities.as_view(), name="open-municipalities"),
+    path("open/municipalities/<str:code>/areas", v1.OpenMunicipalityAreas.as_view(), name="open-municipality-areas"),
     path("open/areas", v1.OpenAreas.as_view(), name="open-areas"),
     path("open/areas/<str:code>/figures", v1.OpenFigures.as_view(), name="open-figures"),
 ]

@@ -135,6 +135,7 @@ def load_layer(
     population_source: str = "",
     invalid_geometry: str = "refuse",
     levels=None,
+    name_format: str | None = None,
 ) -> LayerResult:
     """Create or update one level of areas from a GeoJSON FeatureCollection.
 
@@ -147,6 +148,8 @@ def load_layer(
     or with ``invalid_geometry="repair"`` repaired with ``shapely.make_valid``, or with ``"keep"``
     stored as published (the layers that ship with Trygg, see the SOURCE.md beside them).
     ``levels`` are the level keys allowed (a municipality's configuration; ``Level`` by default).
+    ``name_format`` builds the name of areas published by code only, from ``{code}``, ``{name}``
+    (the name property) and ``{parent}`` (the parent's name): "{code} {parent}" → "12001 Norrby".
     """
     levels = list(Level.values if levels is None else levels)
     if level not in levels:
@@ -202,8 +205,11 @@ def load_layer(
                 raise AreaImportError(f"{where} ({code}): parent {props[parent_field]!r} not found")
         min_lon, min_lat, max_lon, max_lat = geom.bounds
         centroid = geom.representative_point()
+        name = str(props[name_field])
+        if name_format:
+            name = name_format.format(code=code, name=name, parent=parent.name if parent else "")[:MAX_NAME]
         values = dict(
-            name=str(props[name_field]), level=level, parent_id=parent.pk if parent else None,
+            name=name, level=level, parent_id=parent.pk if parent else None,
             geometry=geometry,
             min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat,
             centroid_lon=round(centroid.x, 6), centroid_lat=round(centroid.y, 6),

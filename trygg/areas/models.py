@@ -181,7 +181,8 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city_organisation = models.CharField(_("city organisation"), max_length=200)
     police_organisation = models.CharField(_("police organisation"), max_length=200)
-    # [{"key": "stadsomrade", "name": "stadsområde", "plural": "stadsområden", "work_cycle": true}, …]
+    # [{"key": "stadsomrade", "name": "stadsområde", "plural": "stadsområden", "work_cycle": true,
+    #   "named_in_texts": true}, …]
     # from the top (below the municipality) down.
     levels = models.JSONField(_("area levels, top down"), default=list)
     district_level = models.CharField(

@@ -43,6 +43,7 @@ class LevelSpec:
     name: str
     plural: str
     work_cycle: bool = True
+    named_in_texts: bool = True  # police texts name its areas by their names (not a code-only level)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,27 @@ class Scheme:
         """The level keys below the municipality, finest first (the order points and names are
         placed in: the most specific area that holds them)."""
         return tuple(lv.key for lv in reversed(self.levels))
+
+    @property
+    def text_levels(self) -> tuple[str, ...]:
+        """The levels whose area names are looked for in police texts (every level not marked
+        ``named_in_texts = false``), top down."""
+        return tuple(lv.key for lv in self.levels if lv.named_in_texts)
+
+    @property
+    def street_up_levels(self) -> tuple[str, ...]:
+        """The levels too fine for a street found by one point (a stop named after it, a compound
+        such as "…vägen"): such a street is placed one level up. The finest level named in texts
+        and every level below it."""
+        keys = [lv.key for lv in self.levels]
+        text = self.text_levels
+        return tuple(keys[keys.index(text[-1]):]) if text else ()
+
+    @property
+    def large_levels(self) -> tuple[str, ...]:
+        """The levels named in texts above the finest one: a street named after one of their
+        areas ("Hisingsleden") says nothing about where in it the event was."""
+        return self.text_levels[:-1]
 
     @property
     def nameable_levels(self) -> tuple[str, ...]:
@@ -122,11 +144,13 @@ def scheme_from_dict(data: dict, where=lambda name: name) -> Scheme:
         if key in seen:
             raise SchemeError(_("%(where)s: level %(value)r is listed twice") % {"where": where(f"{name}.key"), "value": key})
         seen.add(key)
-        cycle = raw.get("work_cycle", True)
-        if not isinstance(cycle, bool):
-            raise SchemeError(_("%(where)s: expected true or false") % {"where": where(f"{name}.work_cycle")})
+        flags = {}
+        for flag in ("work_cycle", "named_in_texts"):
+            flags[flag] = raw.get(flag, True)
+            if not isinstance(flags[flag], bool):
+                raise SchemeError(_("%(where)s: expected true or false") % {"where": where(f"{name}.{flag}")})
         levels.append(LevelSpec(key, text(f"{name}.name", raw.get("name")),
-                                text(f"{name}.plural", raw.get("plural")), cycle))
+                                text(f"{name}.plural", raw.get("plural")), **flags))
     district = text("district_level")
     if district not in seen:
         raise SchemeError(_("%(where)s: %(value)r is not one of the levels (%(levels)s)")
@@ -240,7 +264,8 @@ post_delete.connect(forget, sender="areas.Municipality", dispatch_uid="trygg-sch
 
 def default_levels() -> tuple[LevelSpec, ...]:
     below = [c for c in Level if c.value not in _SHARED]
-    return tuple(LevelSpec(c.value, str(c.label), str(c.label), work_cycle=c is not below[-1]) for c in below)
+    return tuple(LevelSpec(c.value, str(c.label), str(c.label), work_cycle=c is not below[-1],
+                           named_in_texts=c is not below[-1]) for c in below)
 
 
 def scheme_for_code(code: str) -> Scheme:
@@ -291,17 +316,31 @@ def district_level(area) -> str:
     return scheme.district_level if scheme else home().district_level
 
 
+def known() -> list[Scheme]:
+    """Every municipality's scheme known: the home one first, then the configured and shipped ones."""
+    return [home(), *_configured().values(), *shipped().values()]
+
+
 def district_levels() -> tuple[str, ...]:
     """The district level of every municipality known (configured, shipped or the home one)."""
-    return tuple(dict.fromkeys([home().district_level, *(s.district_level for s in _configured().values()),
-                                *(s.district_level for s in shipped().values())]))
+    return tuple(dict.fromkeys(s.district_level for s in known()))
 
 
 def report_levels() -> tuple[str, ...]:
     """The level an EST report is placed at in every municipality known: the finest level a place
     name may point at (primärområde in one configuration, statistikområde in another)."""
-    schemes = [home(), *_configured().values(), *shipped().values()]
-    return tuple(dict.fromkeys(s.nameable_levels[-1] for s in schemes))
+    return tuple(dict.fromkeys(s.nameable_levels[-1] for s in known()))
+
+
+def levels_of(area) -> tuple[LevelSpec, ...]:
+    """The levels below the municipality of ``area``'s municipality, top down; for the country
+    every known municipality's (each key once)."""
+    scheme = scheme_for(area)
+    found: dict[str, LevelSpec] = {}
+    for s in [scheme] if scheme else known():
+        for lv in s.levels:
+            found.setdefault(lv.key, lv)
+    return tuple(found.values())
 
 
 def is_district(area) -> bool:

@@ -18,8 +18,9 @@ class IncidentsConfig(AppConfig):
 
         connect_signals()
 
-        from . import daily
+        from . import categories, daily
 
+        categories.connect_signals()
         daily.connect_signals()
 
         from django.db.models.signals import post_migrate
@@ -27,3 +28,5 @@ class IncidentsConfig(AppConfig):
         from trygg.numbers.figure_cache import forget_all
 
         post_migrate.connect(forget_all, sender=self, dispatch_uid="incidents-forget-figures-after-migrate")
+        # the data migration loads the themes and categories without signals
+        post_migrate.connect(categories.forget, sender=self, dispatch_uid="incidents-forget-taxonomy-after-migrate")

@@ -2,35 +2,18 @@
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 from trygg.areas.subtree import within_area
 from trygg.textfile import TextFileError, read_csv
 
+from .categories import crime_type_theme
 from .importing import ImportFileError, import_run, write_phase
 from .models import CrimeStatistic
 
 REQUIRED = ["year", "area", "crime_type", "count"]
-# Brå crime_type → Trygg theme ("" = all crimes, no single theme)
-CRIME_TYPE_THEMES = {
-    "alla_brott": "", "misshandel": "vald", "bilstold": "egendom", "bostadsinbrott_villa": "egendom",
-    "bostadsinbrott_lagenhet": "egendom", "stold_ur_fordon": "egendom", "narkotikabrott": "narkotika",
-    "ran": "vald", "skadegorelse": "egendom", "skjutvapenbrott": "organiserad-brottslighet",
-}
+# Brå crime_type → label and theme: the BraCrimeType table (admin; defaults in data/themes.toml)
 ALL_CRIMES = "alla_brott"  # Brå's total: every other crime type is a part of it
-CRIME_TYPE_LABELS = {
-    "alla_brott": _("All reported crimes"), "misshandel": _("Assault"), "bilstold": _("Car theft"),
-    "bostadsinbrott_villa": _("Burglary in a house"), "bostadsinbrott_lagenhet": _("Burglary in a flat"),
-    "stold_ur_fordon": _("Theft from vehicles"), "narkotikabrott": _("Drug offences"), "ran": _("Robbery"),
-    "skadegorelse": _("Vandalism"), "skjutvapenbrott": _("Firearms offences"),
-}
-
-
-def crime_type_label(crime_type: str) -> str:
-    """Readable name of a Brå crime type (the raw type when it is not known)."""
-    return str(CRIME_TYPE_LABELS.get(crime_type, crime_type.replace("_", " ")))
 
 
 def _area_for(name: str, home: Area | None) -> Area | None:
@@ -72,7 +55,7 @@ def import_bra_csv(path, user=None):
                     raise ImportFileError(f"{where}, field 'crime_type': empty or longer than 60 characters")
                 obj, created = CrimeStatistic.objects.get_or_create(
                     area=areas[name], year=year, crime_type=crime_type,
-                    defaults={"count": count, "theme": CRIME_TYPE_THEMES.get(crime_type, ""),
+                    defaults={"count": count, "theme": crime_type_theme(crime_type),
                               "source_url": (row.get("source_url") or "")[:500], "import_run": run})
                 if created:
                     run.new += 1

@@ -1,7 +1,8 @@
 """The data version: one number that goes up whenever the data behind any figure changes, so that
 computed figures can be cached until then (``trygg.numbers.figure_cache``).
 
-It goes up after every save or delete of an incident, import run or Brå statistic and of any row of
+It goes up after every save or delete of an incident, import run, Brå statistic, theme, category, police
+event type or Brå crime type and of any row of
 the areas, surveys and work apps (signals, connected in ``IncidentsConfig.ready``) and after the bulk writes that send no
 signals (imports' ``write_phase``, re-placing police events, synthetic demo rows: :func:`bump`).
 Inside a transaction the bump waits for the commit and happens once per savepoint level however many rows changed; a
@@ -14,7 +15,10 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-WATCHED = ("incidents.Incident", "incidents.ImportRun", "incidents.CrimeStatistic")
+WATCHED = ("incidents.Incident", "incidents.ImportRun", "incidents.CrimeStatistic",
+           # figures hold the themes' and categories' labels and group categories by theme
+           "incidents.Theme", "incidents.Category", "incidents.PoliceEventType",
+           "incidents.BraCrimeType")
 # every model of these apps: areas and population, and what the annual report shows besides the
 # counts (survey results, the work cycle's actions, goals and promises)
 WATCHED_APPS = ("areas", "surveys", "work")

@@ -1,5 +1,6 @@
 """Demo step: the real police events (Västra Götaland with page text first, then the national
-file), Brå's figures for Göteborg, and a clearly labelled synthetic set of EST reports."""
+file), Brå's figures for Göteborg, and a clearly labelled synthetic set of EST reports. The
+gazetteer that places the police events came with the demo's municipality (``trygg.areas.demo``)."""
 
 import hashlib
 from pathlib import Path
@@ -12,7 +13,7 @@ from trygg.accounts.models import Organisation
 from .bra import import_bra_csv
 from .importing import summary_line
 from .models import ImportRun, Incident, Source
-from .placing import load_gazetteer, replace_police_events
+from .placing import replace_police_events
 from .police import import_police_file
 from .synthetic import load_synthetic
 
@@ -34,7 +35,6 @@ def _once(path: Path, importer, stdout) -> None:
 
 
 def load(stdout):
-    load_gazetteer(stdout=stdout)
     for name in ("polisen_events_vastra_gotaland_2022-09_2026-08.json.gz", "polisen_events_sweden_2022-09_2026-08.json.gz"):
         _once(DEMO / name, import_police_file, stdout)
     moves = replace_police_events()  # a changed gazetteer applies to events imported before

@@ -3,7 +3,8 @@
 The police feed gives only the municipality's centre; the district, street or square is in the
 free text. A :class:`Gazetteer` is built for one municipality that has areas below it, from
 
-1. the names of its stadsområden, mellanområden and primärområden (Area table);
+1. the names of its areas at the levels its configuration names in texts
+   (:attr:`~trygg.areas.schemes.Scheme.text_levels`; the Area table);
 2. its place names (:class:`~trygg.incidents.models.PlaceName`: the shipped stop/locality/landmark
    register, the curated list with its corrections, and the analyst's own names — later ones win);
 3. the place names and names of the other municipalities of the same county (SCB code prefix),
@@ -19,9 +20,12 @@ after a direction word ("mot", "till", "från" — but not "larmas till"), after
 ("greps kring …") or an organisation word ("lokalpolisområde …").
 
 The names found are then resolved without guessing: names on one chain of areas give the most
-specific of them; names in different areas give their lowest common ancestor (a mellan- or
-stadsområde), or — when that is the municipality itself — no placement. A name that covers several
-primärområden points at the area containing them all (a data decision, see ``names_<code>.csv``).
+specific of them; names in different areas give their lowest common ancestor (an area of a coarser
+level), or — when that is the municipality itself — no placement. A name that covers several areas
+points at the area containing them all (a data decision, in the municipality's curated list). A
+street found by one point (a compound "…vägen") at one of the finest levels is placed one level up
+(:attr:`~trygg.areas.schemes.Scheme.street_up_levels`). The levels, their order and these depth
+rules come from the municipality's configuration, not from any one municipality's level names.
 Only when the text names no place of its own municipality but exactly names places of one other
 municipality is the event moved there; when it names both, its own municipality's names count
 only if one of them comes first (police texts name the event's place first), else nothing is placed.
@@ -36,13 +40,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 
 DATA = Path(__file__).parent / "data" / "gazetteer"
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 _FOLD = str.maketrans("éèêëáàâüûïîóòôç", "eeeeaaauuiioooc")
-PLACE_LEVELS = (Level.STADSOMRADE, Level.MELLANOMRADE, Level.PRIMAROMRADE, Level.BASOMRADE)
 
 
 @lru_cache(maxsize=1)
@@ -132,8 +136,10 @@ class Gazetteer:
                  exclude_names: set[str] | None = None):
         self.municipality = municipality
         self.rules = rules()
-        areas = list(Area.objects.filter(path__startswith=municipality.path, level__in=PLACE_LEVELS)
-                     .exclude(level=Level.BASOMRADE).only("name", "path", "level"))
+        scheme = schemes.scheme_for_code(municipality.code)
+        self.street_up_levels = frozenset(scheme.street_up_levels)
+        areas = list(Area.objects.filter(path__startswith=municipality.path, level__in=scheme.text_levels)
+                     .only("name", "path", "level"))
         self.levels = {a.path: a.level for a in areas}
         self.levels[municipality.path] = Level.MUNICIPALITY
         self.by_path: dict[str, Area] = {a.path: a for a in areas}
@@ -161,7 +167,7 @@ class Gazetteer:
             area_keys[key] = _common_path([area_keys[key], a.path]) if key in area_keys else a.path
         for key, path in area_keys.items():
             targets[key] = Target(path, mpath, key)
-        large = {a.path for a in areas if a.level in (Level.STADSOMRADE, Level.MELLANOMRADE)}
+        large = {a.path for a in areas if a.level in scheme.large_levels}
         self.large_area_keys = {k for k, p in area_keys.items() if p in large or p == mpath}
         # 3. other municipalities' names (outside) where this municipality has no such name
         home_county = municipality.code[:2] if len(municipality.code) == 4 else None
@@ -327,7 +333,7 @@ class Gazetteer:
             paths = []
             for f in home:
                 p = f.target.path
-                if f.rule in ("compound-road", "compound-street") and self.levels.get(p) in (Level.PRIMAROMRADE, Level.BASOMRADE):
+                if f.rule in ("compound-road", "compound-street") and self.levels.get(p) in self.street_up_levels:
                     p = _parent_path(p)
                 paths.append(p)
             names = tuple(dict.fromkeys(f.text for f in home))

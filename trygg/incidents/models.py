@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.subtree import subtree_q, within_area
 
-from .categories import CATEGORIES, NOT_COUNTED, THEMES
+from .categories import NOT_COUNTED, category_label, in_language, theme_label
 
 
 class Source(models.TextChoices):
@@ -38,7 +38,7 @@ class Unindexed(Func):
 class IncidentQuerySet(models.QuerySet):
     def counted(self):
         """Incidents that count as one event each (police summaries and updates left out)."""
-        return self.exclude(category__in=NOT_COUNTED)
+        return self.exclude(category__in=sorted(NOT_COUNTED))
 
     def within(self, area, start=None, end=None):
         """Incidents in ``area`` or any area below it, as an index-friendly range on ``area_path``
@@ -139,8 +139,10 @@ class Incident(models.Model):
     # local (Europe/Stockholm) date of occurred_at; indexed first in (date, area_path, …) below
     date = models.DateField(_("date"))
     event_type = models.CharField(_("event type"), max_length=120, blank=True)  # raw type of the source
-    category = models.CharField(_("category"), max_length=40, choices=[(k, v[0]) for k, v in CATEGORIES.items()])
-    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()))
+    # slugs of the Category and Theme tables (plain text: the tables are edited in the admin, and a
+    # category's theme is copied here when it changes, Category.save)
+    category = models.CharField(_("category"), max_length=40)
+    theme = models.CharField(_("theme"), max_length=40)
     municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("municipality"))
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
@@ -193,6 +195,12 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.get_source_display()} {self.source_id} {self.date}"
 
+    def get_category_display(self) -> str:
+        return category_label(self.category)
+
+    def get_theme_display(self) -> str:
+        return theme_label(self.theme)
+
     def save(self, *args, **kwargs):
         self.area_path = self.area.path if self.area_id else ""
         super().save(*args, **kwargs)
@@ -231,7 +239,7 @@ class CrimeStatistic(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="crime_statistics")
     year = models.PositiveIntegerField(_("year"))
     crime_type = models.CharField(_("crime type"), max_length=60)
-    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()), blank=True)
+    theme = models.CharField(_("theme"), max_length=40, blank=True)  # a Theme slug ("" = all crimes)
     count = models.PositiveIntegerField(_("reported crimes"))
     source_url = models.URLField(max_length=500, blank=True)
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.PROTECT)
@@ -246,10 +254,124 @@ class CrimeStatistic(models.Model):
         return f"{self.area} {self.year} {self.crime_type}: {self.count}"
 
 
+class Named(models.Model):
+    """A row with a slug, a Swedish and an English name (the label: :func:`.categories.in_language`)
+    and a place in the order the pages list them."""
+
+    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return str(in_language(self.name_sv, self.name_en))
+
+
+class Theme(Named):
+    """A theme gathers categories across sources (e.g. "narkotika": police narcotics events, EST
+    observations of drug dealing, Brå's narkotikabrott). Loaded from ``data/themes.toml``, edited
+    in the admin; the slug is stored on incidents, goals and reports and never changes."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+
+    class Meta(Named.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class ThemeCopied(Named):
+    """A row whose theme is copied onto other rows (:meth:`theme_copies`: a category's incidents, a
+    Brå crime type's statistics): saving it with another theme moves them too."""
+
+    class Meta(Named.Meta):
+        abstract = True
+
+    def theme_copies(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        before = list(type(self).objects.filter(pk=self.pk).values_list("theme__slug", flat=True)) if self.pk else []
+        super().save(*args, **kwargs)
+        new = self.theme.slug if self.theme_id else ""
+        if before and (before[0] or "") != new:
+            from .dataversion import bump
+
+            self.theme_copies().exclude(theme=new).update(theme=new)
+            self.theme_moved(new)
+            bump()
+
+    def theme_moved(self, new: str) -> None:
+        """After the copies took theme ``new``: what else holds them (the daily counts)."""
+
+
+class Category(ThemeCopied):
+    """A category of incidents of one or more sources, in one theme. Not counted: police records
+    that summarise or update other events (kept, left out of every count). ``est_order``: the
+    category's place in the EST checklist (empty: not offered there)."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="categories", verbose_name=_("theme"))
+    counted = models.BooleanField(_("counted as incidents"), default=True)
+    est_order = models.PositiveSmallIntegerField(_("place in the EST checklist"), null=True, blank=True)
+
+    class Meta(Named.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def theme_copies(self):
+        return Incident.objects.filter(category=self.slug)
+
+    def theme_moved(self, new: str) -> None:
+        # a cell is one category's: it takes the theme as its incidents did (trygg.incidents.daily)
+        DailyCount.objects.filter(category=self.slug).exclude(theme=new).update(theme=new)
+
+
+class PoliceEventType(models.Model):
+    """The police's event type (``type`` of polisen.se's events) → the Trygg category it counts as.
+    Types not in the table count as "ovrigt". Loaded from ``data/police_event_types.csv``."""
+
+    event_type = models.CharField(_("police event type"), max_length=120, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="police_event_types",
+                                 verbose_name=_("category"))
+
+    class Meta:
+        ordering = ["event_type"]
+        verbose_name = _("police event type")
+        verbose_name_plural = _("police event types")
+
+    def __str__(self):
+        return self.event_type
+
+    def save(self, *args, **kwargs):
+        self.event_type = self.event_type.strip()
+        super().save(*args, **kwargs)
+
+
+class BraCrimeType(ThemeCopied):
+    """A crime type of Brå's statistics (the ``crime_type`` of ``trygg import bra``) and the theme
+    it counts under (none: "alla_brott", the total of all the others). Loaded from
+    ``data/themes.toml``; types not in the table keep their raw name and no theme."""
+
+    slug = models.CharField(_("crime type"), max_length=60, unique=True)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="bra_crime_types",
+                              verbose_name=_("theme"))
+
+    class Meta(Named.Meta):
+        verbose_name = _("Brå crime type")
+        verbose_name_plural = _("Brå crime types")
+
+    def theme_copies(self):
+        return CrimeStatistic.objects.filter(crime_type=self.slug)
+
+
 class PlaceName(models.Model):
     """One name of a municipality's gazetteer and the area it places an event at (any level of
     that municipality, or another municipality for names of places elsewhere). ``area`` empty
-    means: never place by this name. Shipped rows are reloaded from ``data/gazetteer``; the
+    means: never place by this name. Register and curated rows are reloaded from the files the
+    municipality's configuration names (``[gazetteer]``, :mod:`trygg.incidents.placing`); the
     analyst's own rows are kept across reloads."""
 
     class Kind(models.TextChoices):

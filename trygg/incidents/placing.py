@@ -1,11 +1,13 @@
 """Placing police events from their text: the shipped gazetteer data, the fields one placement
 sets on an incident, and re-placing stored events after the gazetteer changed.
 
-Shipped data (``data/gazetteer/``, see its SOURCE.md): a regional register of stops, localities
-and landmarks (``*.csv.gz``, one row per name and municipality, with the primärområde code where the
-municipality has areas) and, per municipality, a curated list ``names_<code>.csv`` (name, area
-code, note) that adds names and corrects the register. The analyst's own names (origin
-"analyst") are never overwritten by a reload.
+A municipality's gazetteer is named in its configuration (``[gazetteer]`` in its
+``municipality.toml``, loaded by ``trygg setup municipality``): a register of stops, localities and
+landmarks (``register``: CSV, gzipped or not, one row per name and municipality, with the code of
+the area holding the point in column ``area_column`` where the municipality has areas; it may name
+the neighbouring municipalities' places too) and a curated list (``names``: name, area code, note)
+that adds names and corrects the register. A municipality without one is placed by its area names
+alone. The analyst's own names (origin "analyst") are never overwritten by a reload.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import gzip
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
+from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 
 from . import daily, dataversion
-from .gazetteer import DATA, Gazetteer, Result, _common_path, _parent_path, name_key
+from .gazetteer import Gazetteer, Result, _common_path, _parent_path, name_key
 from .models import Incident, Placement, PlaceName, Source
 
 _KIND = {("stop", "street"): PlaceName.Kind.STREET, ("stop", "square"): PlaceName.Kind.SQUARE,
@@ -33,16 +37,67 @@ class GazetteerDataError(ValueError):
     pass
 
 
-def _register_rows():
-    for path in sorted(DATA.glob("*.csv.gz")):
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+@dataclass(frozen=True)
+class Sources:
+    """Gazetteer files: registers ``(file, area column)`` and curated lists by municipality code."""
+
+    registers: tuple[tuple[Path, str], ...] = ()
+    names: dict[str, Path] = field(default_factory=dict)
+
+    def __add__(self, other: Sources) -> Sources:
+        return Sources(tuple(dict.fromkeys(self.registers + other.registers)), {**self.names, **other.names})
+
+    def covers(self, municipality: Area) -> bool:
+        """Whether these files name places of ``municipality`` (its curated list, or register rows)."""
+        name = municipality.name.casefold()
+        return municipality.code in self.names or any(
+            (row.get("municipality") or "").strip().casefold() == name for *_at, row, _c in _register_rows(self.registers))
+
+
+def config_sources(path: Path, code: str) -> Sources:
+    """The ``[gazetteer]`` table of the configuration at ``path`` (municipality ``code``), checked:
+    ``register`` and ``names`` are files relative to it, ``area_column`` the register's column of
+    area codes (default ``area``)."""
+    raw = schemes.read_config(path).get("gazetteer")
+    if raw is None:
+        return Sources()
+    where = schemes.locator(path, "gazetteer")
+    if not isinstance(raw, dict):
+        raise schemes.SchemeError(f"{where('gazetteer')}: expected a table")
+    unknown = set(raw) - {"register", "area_column", "names"}
+    if unknown:
+        raise schemes.SchemeError(f"{where(sorted(unknown)[0])}: unknown field")
+    files = {}
+    for key in ("register", "names", "area_column"):
+        if key in raw and (not isinstance(raw[key], str) or not raw[key]):
+            raise schemes.SchemeError(f"{where(key)}: expected text")
+    for key in ("register", "names"):
+        if key in raw:
+            files[key] = path.parent / raw[key]
+            if not files[key].exists():
+                raise schemes.SchemeError(f"{where(key)}: {files[key]} does not exist")
+    registers = ((files["register"], raw.get("area_column", "area")),) if "register" in files else ()
+    return Sources(registers, {code: files["names"]} if "names" in files else {})
+
+
+def shipped_sources() -> Sources:
+    """The gazetteers of every configuration shipped with Trygg (``trygg import gazetteer``)."""
+    found = Sources()
+    for path in sorted(schemes.SHIPPED.glob(f"*/{schemes.CONFIG_NAME}")):
+        found = found + config_sources(path, schemes.scheme_from_file(path).code)
+    return found
+
+
+def _register_rows(registers):
+    for path, column in registers:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
-                yield path.name, line, row
+                yield path.name, line, row, column
 
 
-def _curated_rows(code: str, file=None):
-    path = file or DATA / f"names_{code}.csv"
-    if file is None and not path.exists():
+def _curated_rows(path):
+    if path is None:
         return
     text = path.read_text("utf-8-sig") if hasattr(path, "read_text") else path.read()
     reader = csv.DictReader(io.StringIO(text))
@@ -54,15 +109,18 @@ def _curated_rows(code: str, file=None):
 
 
 @transaction.atomic
-def load_gazetteer(municipalities=None, *, curated_file=None, stdout=None) -> dict[str, int]:
-    """(Re)load the shipped names of ``municipalities`` (default: every municipality the data
-    names). Atomic; returns ``{municipality code: names}``. ``curated_file`` replaces the shipped
-    ``names_<code>.csv`` (for one municipality)."""
+def load_gazetteer(municipalities=None, *, curated_file=None, stdout=None, sources: Sources | None = None
+                   ) -> dict[str, int]:
+    """(Re)load the names of ``municipalities`` (default: every municipality the files name) from
+    ``sources`` (default: the shipped configurations' gazetteers). Atomic; returns
+    ``{municipality code: names}``. ``curated_file`` replaces the configured curated list (for one
+    municipality)."""
+    sources = shipped_sources() if sources is None else sources
     all_munis = {a.name.casefold(): a for a in Area.objects.filter(level=Level.MUNICIPALITY)}
     wanted = {m.pk for m in municipalities} if municipalities else None
     by_muni: dict[int, dict[str, dict]] = defaultdict(dict)
     paths = {}
-    for _fname, _line, row in _register_rows():
+    for _fname, _line, row, column in _register_rows(sources.registers):
         muni = all_munis.get((row.get("municipality") or "").strip().casefold())
         if muni is None or (wanted is not None and muni.pk not in wanted):
             continue
@@ -70,7 +128,7 @@ def load_gazetteer(municipalities=None, *, curated_file=None, stdout=None) -> di
         key = name_key(name)
         if not key or key == name_key(muni.name):
             continue
-        code = (row.get("primaromrade") or "").strip()
+        code = (row.get(column) or "").strip()
         if code:
             if code not in paths:
                 paths[code] = Area.objects.filter(code=code).values_list("path", flat=True).first()
@@ -83,19 +141,22 @@ def load_gazetteer(municipalities=None, *, curated_file=None, stdout=None) -> di
         entry["paths"].add(path)
         if kind == PlaceName.Kind.STREET:
             entry["kind"] = kind
-    munis = {m.pk: m for m in Area.objects.filter(pk__in=list(by_muni) + list(wanted or []))}
+    named = Area.objects.filter(level=Level.MUNICIPALITY, code__in=list(sources.names)) if wanted is None else []
+    munis = {m.pk: m for m in Area.objects.filter(pk__in=[*by_muni, *(wanted or []), *(m.pk for m in named)])}
     counts = {}
     for muni in munis.values():
         rows = by_muni.get(muni.pk, {})
+        street_up = schemes.scheme_for_code(muni.code).street_up_levels
         for e in rows.values():
             path = _common_path(e["paths"]) if len(e["paths"]) > 1 else next(iter(e["paths"]))
             if e["kind"] == PlaceName.Kind.STREET and path != muni.path:
                 # a stop shows one point of the street: place the street one level coarser
-                if Area.objects.filter(path=path, level__in=[Level.PRIMAROMRADE, Level.BASOMRADE]).exists():
+                if Area.objects.filter(path=path, level__in=street_up).exists():
                     path = _parent_path(path)
             e["path"] = path
             e["origin"] = PlaceName.Origin.REGISTER
-        for fname, line, row in _curated_rows(muni.code, curated_file if curated_file and len(munis) == 1 else None) or ():
+        curated = curated_file if curated_file and len(munis) == 1 else sources.names.get(muni.code)
+        for fname, line, row in _curated_rows(curated) or ():
             name, code = (row.get("name") or "").strip(), (row.get("area") or "").strip()
             if not name:
                 raise GazetteerDataError(f"{fname} line {line}: field 'name' is empty")

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from trygg.accounts.access import access, can, memberships, scoped_areas
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability, role_has
 from trygg.analysis.spatial import assign_points_to_polygons
 from trygg.areas import schemes
 from trygg.areas.geojson import feature_collection
-from trygg.areas.models import Area, Level
+from trygg.areas.models import Area
 from trygg.areas.subtree import subtree_q, within_area
 
 from .est import placed_incident
@@ -115,10 +116,6 @@ def import_history(request):
     return render(request, "incidents/import_history.html", {"runs": runs})
 
 
-def _home_municipality():
-    return Area.objects.filter(code=schemes.home_code(), level=Level.MUNICIPALITY).first()
-
-
 def _own_entry(municipality, pk):
     """An analyst's own name of ``municipality`` by id, or None (shipped names are corrected by
     adding a name of one's own, never deleted: a reload would bring them back)."""
@@ -131,19 +128,23 @@ def _own_entry(municipality, pk):
 
 @access(Capability.IMPORT_DATA)
 def gazetteer(request):
-    """The home municipality's place names: search, add, edit or delete a name, preview which
-    stored police events it would move, save and re-place. Analysts (import capability) only."""
+    """The place names of the analyst's municipality (``?kommun=`` for another of theirs): search,
+    add, edit or delete a name, preview which stored police events it would move, save and
+    re-place. Analysts (import capability) only."""
     from django.db import transaction
     from django.http import Http404
+    from django.urls import reverse
 
     from .forms import PlaceNameForm
     from .gazetteer import Gazetteer, Target, name_key
     from .models import PlaceName
     from .placing import Placer, replace_police_events
 
-    municipality = _home_municipality()
+    chosen = choose(request, Capability.IMPORT_DATA)
+    municipality = chosen.municipality
     if municipality is None:
         return render(request, "incidents/gazetteer.html", {"municipality": None})
+    here = reverse("incidents:gazetteer") + (f"?kommun={municipality.code}" if len(chosen.choices) > 1 else "")
     levels = schemes.scheme_for_code(municipality.code).nameable_levels
     areas = list(within_area(Area.objects.filter(level__in=levels), municipality).order_by("path"))
     qs = Incident.objects.filter(source=Source.POLICE, reported_municipality=municipality)
@@ -162,7 +163,7 @@ def gazetteer(request):
             if action == "delete":
                 messages.success(request, _("Deleted “%(name)s”; %(n)d police events were placed again.")
                                  % {"name": name, "n": moves.changed})
-                return redirect("incidents:gazetteer")
+                return redirect(here)
             transaction.set_rollback(True)  # a preview changes nothing
         editing = PlaceName.objects.get(pk=pk)
         preview, deleting = moves, editing
@@ -191,16 +192,16 @@ def gazetteer(request):
                 moves = replace_police_events(placer=Placer(), queryset=qs)
             messages.success(request, _("Saved “%(name)s”; %(n)d police events were placed again.")
                              % {"name": d["name"], "n": moves.changed})
-            return redirect("incidents:gazetteer")
+            return redirect(here)
         preview = replace_police_events(dry_run=True, placer=placer, queryset=qs, examples=100)
     q = (request.GET.get("q") or "").strip()
     names = PlaceName.objects.filter(municipality=municipality).select_related("area")
     if q:
         names = names.filter(name__icontains=q)
-    show_text = can(request.user, Capability.VIEW_POLICE_DETAIL)
+    show_text = can(request.user, Capability.VIEW_POLICE_DETAIL, municipality)
     return render(request, "incidents/gazetteer.html", {
         "municipality": municipality, "form": form, "preview": preview, "show_text": show_text, "q": q,
-        "editing": editing, "deleting": deleting,
+        "editing": editing, "deleting": deleting, "chosen": chosen, "here": here,
         "names": names.order_by("name")[:300], "total": PlaceName.objects.filter(municipality=municipality).count(),
         "own": PlaceName.objects.filter(municipality=municipality, origin=PlaceName.Origin.ANALYST)
         .select_related("area", "created_by").order_by("-updated_at")[:50],

@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from trygg.analysis import change, comparison, periods, rates
 from trygg.areas import schemes
 from trygg.incidents import coverage
-from trygg.incidents.bra import ALL_CRIMES, crime_type_label
-from trygg.incidents.categories import THEMES, category_label, theme_label, theme_of
+from trygg.incidents.bra import ALL_CRIMES
+from trygg.incidents.categories import THEMES, category_label, crime_type_label, theme_label, theme_of
 
 from . import queries, wording
 

@@ -11,16 +11,19 @@ there), so a restarted scheduler neither repeats nor skips a night. Every job ho
 lock (``flock`` on ``var/locks/<job>.lock``) while it runs: two schedulers, or a scheduler and a
 hand-started ``trygg scheduler --run backup``, never run the same job at once. The whole loop has
 its own lock too, so a second ``trygg scheduler`` exits at once with a message.
+
+The same loop is the runner of the background jobs (``trygg.jobs``: the annual report …): it looks
+for queued jobs every second and runs them one after the other, each under its own lock.
+``trygg jobs work`` is this loop with the background jobs only (``trygg serve`` starts it beside
+gunicorn), ``trygg jobs run`` one pass over the queue.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import signal
 import time
-from contextlib import contextmanager
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,41 +32,10 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from trygg.incidents.models import ImportRun
+from trygg.jobs.locks import Busy, exclusive, lock_dir  # noqa: F401 (lock_dir: part of this module's API)
 
 log = logging.getLogger("trygg.scheduler")
 JOBS = ("police", "backup", "retention")
-
-
-class Busy(RuntimeError):
-    """Another process holds the lock."""
-
-
-def lock_dir() -> Path:
-    d = Path(settings.VAR_DIR) / "locks"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-@contextmanager
-def exclusive(name: str):
-    """An exclusive, non-blocking lock held for the ``with`` block; :class:`Busy` if taken. The
-    kernel drops it when the process dies, so a crash never leaves a stale lock."""
-    path = lock_dir() / f"{name}.lock"
-    fh = open(path, "a+")
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip()
-            raise Busy(f"{name} is already running (lock {path}{', pid ' + holder if holder else ''})")
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        yield
-    finally:
-        fh.close()
 
 
 def schedule() -> dict[str, str]:
@@ -211,8 +183,35 @@ def run_due(now=None, out=None) -> list[str]:
     return lines
 
 
-def loop(out, tick: int = 30) -> None:
-    """Run due jobs every ``tick`` seconds until SIGTERM/SIGINT."""
+def take_jobs(out=None) -> list:
+    """Run the queued background jobs (``trygg.jobs``: the annual report …) one after the other.
+    A database that cannot be read (not migrated yet, gone for a moment) is logged, not raised:
+    the scheduled jobs carry on."""
+    from trygg.jobs import queue
+
+    try:
+        finished = queue.run_pending()
+    except Exception as exc:
+        message = f"background jobs: {type(exc).__name__}: {exc}"
+        if _last_job_error.get("message") != message:  # once, not every second
+            log.warning("%s", message)
+            _last_job_error["message"] = message
+        return []
+    _last_job_error.clear()
+    for job in finished:
+        line = f"job {job.kind} #{job.pk}: {job.status}" + (f": {job.error}" if job.error else "")
+        log.info("%s", line)
+        if out:
+            out(line)
+    return finished
+
+
+_last_job_error: dict[str, str] = {}
+
+
+def loop(out, tick: int = 30, scheduled: bool = True, jobs: bool = True, stop_when=None) -> None:
+    """Until SIGTERM/SIGINT (or ``stop_when()`` is true): run due jobs every ``tick`` seconds
+    (``scheduled``) and queued background jobs as soon as they come (``jobs``: looked for every second)."""
     stop = {"now": False}
 
     def _stop(signum, frame):
@@ -220,14 +219,22 @@ def loop(out, tick: int = 30) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    with exclusive("scheduler"):
-        jobs = ", ".join(f"{j}={spec or 'off'}" for j, spec in schedule().items())
-        out(f"trygg scheduler: {jobs} "
-            f"({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
+    with exclusive("scheduler") if scheduled else nullcontext():
+        if scheduled:
+            jobs_text = ", ".join(f"{j}={spec or 'off'}" for j, spec in schedule().items())
+            out(f"trygg scheduler: {jobs_text}{', background jobs' if jobs else ''} "
+                f"({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
+        else:
+            out(f"trygg jobs: waiting for background jobs ({datetime.now().astimezone():%Y-%m-%d %H:%M %Z})")
+        next_tick = 0.0
         while not stop["now"]:
-            run_due(out=out)
-            for _ in range(tick):
-                if stop["now"]:
-                    break
+            if scheduled and time.monotonic() >= next_tick:
+                run_due(out=out)
+                next_tick = time.monotonic() + tick
+            if jobs:
+                take_jobs(out)
+            if stop_when is not None and stop_when():
+                break
+            if not stop["now"]:
                 time.sleep(1)
-        out("trygg scheduler: stopped")
+        out("trygg scheduler: stopped" if scheduled else "trygg jobs: stopped")

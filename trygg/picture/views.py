@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access, can
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
 from trygg.analysis import periods
 from trygg.areas import schemes
@@ -27,6 +29,7 @@ from . import public as public_tables
 from .forms import ExportForm, SnapshotForm
 from .highlighted_theme import highlighted_theme
 from .models import ExportLog, Snapshot
+from .page_cache import page_cache
 from .problem_links import raise_problem_url
 from .snapshots import compare_snapshots, freeze
 
@@ -109,7 +112,15 @@ def _latest_incidents(request, area, choice: Choice):
     return out
 
 
+def _picture_extra(request, code):
+    """What the picture page shows besides the data: the conference theme (its chips) and the
+    area's saved pictures (the latest is linked, the number is shown)."""
+    saved = Snapshot.objects.filter(area=request.area).aggregate(n=Count("id"), last=Max("id"))
+    return highlighted_theme(), saved["n"], saved["last"]
+
+
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
+@page_cache("picture", extra=_picture_extra)
 def picture(request, code):
     area = request.area
     conference_theme = highlighted_theme()
@@ -252,9 +263,11 @@ def export(request, code):
 
 @access(Capability.VIEW_PICTURE)
 def metro(request):
-    """The home municipality against its metropolitan peers (and any municipality picked) per
-    100,000 inhabitants; the peers come from the municipality's configuration."""
-    home_scheme = schemes.home()
+    """The viewer's municipality (``?kommun=`` for another of theirs) against its metropolitan peers
+    (and any municipality picked) per 100,000 inhabitants; the peers come from the municipality's
+    configuration."""
+    own = choose(request, Capability.VIEW_PICTURE).municipality
+    home_scheme = schemes.scheme_for_code(own.code) if own else schemes.home()
     home = Area.objects.filter(code=home_scheme.code).first()
     all_munis = list(Area.objects.filter(level=Level.MUNICIPALITY).order_by("name"))
     codes = request.GET.getlist("m")
@@ -285,6 +298,7 @@ def metro(request):
 
 
 @access(Capability.PUBLIC, area_kwarg="code")
+@page_cache("public")
 def public(request, code):
     """Residents' page: aggregated figures per theme for the latest complete tertial against the same
     tertial a year before, suppressed together with every other public page of the municipality

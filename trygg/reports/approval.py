@@ -3,7 +3,8 @@
 Each is approved once by the city side and once by the police side; each approver holds
 APPROVE (district director, police chief) or ANALYZE_CITYWIDE (development lead) and works for
 that side's organisation. With ``area`` (a statutory document of a district or municipality) the
-APPROVE capability must cover that area; the development lead's is city-wide."""
+APPROVE or ANALYZE_CITYWIDE capability must cover that area: the development lead's covers their
+own municipality, never another's."""
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ SIDES = ("city", "police")
 
 def approvable_sides(user, conference, area=None) -> list[str]:
     """The sides ``user`` may still approve ``conference``'s theme (or a document of ``area``) for."""
-    if not (can(user, Capability.APPROVE, area) or can(user, Capability.ANALYZE_CITYWIDE)):
+    if not (can(user, Capability.APPROVE, area) or can(user, Capability.ANALYZE_CITYWIDE, area)):
         return []
     sides = user_sides(user)
     if user.is_superuser:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygg.incidents.categories import THEMES
+from trygg.incidents.categories import theme_choices
 
 from .annual.render import FORMATS
 from .models import Conference
@@ -16,11 +16,13 @@ def _year_choices():
 
 class AnnualForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_year_choices)
-    theme = forms.ChoiceField(label=_("Theme"), choices=list(THEMES.items()))
+    theme = forms.ChoiceField(label=_("Theme"), choices=theme_choices)
     fmt = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in FORMATS], initial="pdf")
 
 
 class ConferenceForm(forms.ModelForm):
+    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices)
+
     class Meta:
         model = Conference
         fields = ["year", "date", "place", "theme", "theme_motivation", "agenda", "participants", "notes", "decisions"]

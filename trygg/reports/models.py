@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trygg.incidents.categories import THEMES
+from trygg.incidents.categories import theme_label
 from trygg.privacy import validate_no_personal_data
 from trygg.versions import save_as_next_version
 
@@ -14,7 +14,7 @@ class Conference(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_no_personal_data])
-    theme = models.CharField(_("theme"), max_length=40, choices=list(THEMES.items()))
+    theme = models.CharField(_("theme"), max_length=40)  # a Theme slug (the form offers the table's themes)
     theme_motivation = models.TextField(_("why this theme"), blank=True, validators=[validate_no_personal_data])
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("proposed by"))
@@ -44,6 +44,9 @@ class Conference(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.get_theme_display()}"
+
+    def get_theme_display(self) -> str:
+        return theme_label(self.theme)
 
     def get_absolute_url(self):
         return reverse("reports:conference", kwargs={"year": self.year})

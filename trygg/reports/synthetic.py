@@ -15,9 +15,6 @@ from trygg.areas.models import Area
 from trygg.incidents.categories import CATEGORIES, EST_CATEGORIES, NOT_COUNTED
 from trygg.incidents.models import Incident
 
-POLICE = [c for c in CATEGORIES if c not in EST_CATEGORIES and c not in NOT_COUNTED]
-EST = list(EST_CATEGORIES)
-
 
 def _point_in(area, rng):
     geom = shape(area.geometry)
@@ -33,6 +30,8 @@ def _point_in(area, rng):
 def seed_incidents(areas, years, per_area_year: int = 40, seed: int = 6) -> int:
     """Create incidents in each of ``areas`` for every year in ``years``; returns how many."""
     rng = random.Random(seed)
+    police = [c for c in CATEGORIES if c not in EST_CATEGORIES and c not in NOT_COUNTED]
+    est = list(EST_CATEGORIES)
     municipality = Area.objects.get(code=schemes.home_code())
     objs = []
     for area in areas:
@@ -40,10 +39,10 @@ def seed_incidents(areas, years, per_area_year: int = 40, seed: int = 6) -> int:
         for year in years:
             for k in range(per_area_year):
                 source = "est" if k % 3 == 0 else "police"
-                category = rng.choice(EST if source == "est" else POLICE)
+                category = rng.choice(est if source == "est" else police)
                 if k % 4 == 0:
                     category = "narkotikabrott" if source == "police" else rng.choice(
-                        [c for c in EST if CATEGORIES[c][1] == "narkotika"] or EST)
+                        [c for c in est if CATEGORIES[c][1] == "narkotika"] or est)
                 if k % 5 == 0:  # a cluster near the area's hot point
                     lon, lat = hot[0] + rng.gauss(0, 0.001), hot[1] + rng.gauss(0, 0.0006)
                 else:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("arsanalys/<int:year>/<slug:theme>/", views.annual, name="annual"),
     path("arsanalys/<int:year>/<slug:theme>/<str:fmt>/", views.annual_file, name="annual_file"),
+    path("arsanalys/jobb/<int:pk>/", views.annual_status, name="annual_status"),
     path("konferens/", views.conferences, name="conferences"),
     path("konferens/ny/", views.conference_new, name="conference_new"),
     path("konferens/<int:year>/", views.conference, name="conference"),

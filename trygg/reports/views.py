@@ -1,23 +1,23 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from trygg.accounts.access import access
+from trygg.accounts.access import access, can
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
 from trygg.areas import schemes
-from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES
-from trygg.numbers import figure_cache
+from trygg.jobs import queue
+from trygg.jobs.models import Job
 
-from . import approval
-from .annual import render as annual_render
-from .annual.data import collect
-from .attach import attach_analysis
+from . import approval, attach
+from .annual import job as annual_job
 from .forms import AnnualForm, ConferenceForm
 from .models import Conference, decisions_for
 
@@ -35,37 +35,65 @@ def index(request):
     return render(request, "reports/index.html", {"form": form, "conferences": Conference.objects.all()[:5]})
 
 
-def _report(request, year, theme):
-    """The report's data for the municipality in ``?kommun=`` (the installation's own by default),
-    computed once per data version and shared by the page and the files (``figure_cache``; the
-    same for everyone who may see it: ANALYZE_CITYWIDE)."""
-    code = request.GET.get("kommun") or schemes.home_code()
-    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year \
-            or not Area.objects.filter(code=code, level=Level.MUNICIPALITY).exists():
+def _annual_job(request, year, theme, fmt):
+    """The background job that holds or builds the report for the municipality in ``?kommun=``
+    (the viewer's own by default; 404 for one they do not analyse) and the data as they are now,
+    and an outdated result to show meanwhile (``trygg.jobs``; the same for everyone who may see it:
+    ANALYZE_CITYWIDE there). A POST asks for a new try after a failure."""
+    code = choose(request, Capability.ANALYZE_CITYWIDE).code
+    if theme not in THEMES or not 2000 <= year <= timezone.localdate().year or not code:
         raise Http404(_("No such report."))
-    with translation.override("sv"):
-        return figure_cache.cached("annual-report", lambda: collect(year, theme, municipality=code),
-                                   year, theme, code)
+    return queue.get_or_enqueue(annual_job.KIND, annual_job.params(year, theme, code, fmt), user=request.user,
+                                retry=request.method == "POST")
+
+
+def _annual_context(year, theme, fmt, job, code):
+    return {"year": year, "theme": theme, "theme_label": THEMES[theme], "fmt": fmt, "job": job, "kommun": code,
+            "status_url": reverse("reports:annual_status", args=[job.pk])}
+
+
+def _read_text(job) -> str:
+    with job.result.open("rb") as fh:
+        return fh.read().decode("utf-8")
 
 
 @access(Capability.ANALYZE_CITYWIDE)
+@require_http_methods(["GET", "POST"])
 def annual(request, year, theme):
-    report = _report(request, year, theme)
-    with translation.override("sv"):
-        body = annual_render.html(report, standalone=False)
-    return render(request, "reports/annual_page.html", {"report": report, "body": body})
+    """The report in the page when it is built; otherwise its progress (and the previous report,
+    marked outdated, if there is one)."""
+    job, previous = _annual_job(request, year, theme, "html")
+    if request.method == "POST":
+        return redirect(request.get_full_path())
+    context = _annual_context(year, theme, "html", job, job.params["municipality"])
+    shown = job if job.status == Job.Status.DONE else previous
+    context.update(body=mark_safe(_read_text(shown)) if shown else None, outdated=previous is not None and shown is previous,
+                   older_data=previous is not None and previous.data_version != job.data_version)  # noqa: S308 (our own render)
+    return render(request, "reports/annual_page.html", context, status=200 if shown or not job.active else 202)
 
 
 @access(Capability.ANALYZE_CITYWIDE)
+@require_http_methods(["GET", "POST"])
 def annual_file(request, year, theme, fmt):
-    if fmt not in ("pdf", "xlsx"):
+    """The stored file when it is built; otherwise a page with its progress that downloads it when done."""
+    if fmt not in annual_job.FORMATS or fmt == "html":
         raise Http404(_("Unknown format."))
-    report = _report(request, year, theme)
-    with translation.override("sv"):
-        content = annual_render.FORMATS[fmt](report)
-    response = HttpResponse(content, content_type=annual_render.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="arsanalys-{year}-{theme}.{fmt}"'
-    return response
+    job, _previous = _annual_job(request, year, theme, fmt)
+    if request.method == "POST":
+        return redirect(request.get_full_path())
+    if job.status == Job.Status.DONE:
+        return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name,
+                            content_type=job.content_type)
+    return render(request, "reports/annual_page.html",
+                  _annual_context(year, theme, fmt, job, job.params["municipality"]), status=202 if job.active else 200)
+
+
+@access(Capability.ANALYZE_CITYWIDE)
+def annual_status(request, pk):
+    """How far the job that builds an annual report has come (JSON, polled by job-progress.js)."""
+    job = get_object_or_404(Job, pk=pk, kind__in=(annual_job.KIND, attach.KIND))
+    return JsonResponse({"status": job.status, "progress": job.progress, "step": job.step,
+                         "error": job.error if job.status == Job.Status.FAILED else ""})  # no-store: trygg.web.middleware
 
 
 @access(Capability.VIEW_PICTURE)
@@ -91,11 +119,15 @@ def conference_new(request):
 @access(Capability.VIEW_PICTURE)
 def conference(request, year):
     conf = get_object_or_404(Conference, year=year)
-    return render(request, "reports/conference.html", {
-        "conf": conf, "sides": approval.approvable_sides(request.user, conf),
-        "previous_decisions": decisions_for(year), "themes": THEMES,
-        "next_year": Conference.objects.filter(year=year + 1).first(),
-    })
+    context = {"conf": conf, "sides": approval.approvable_sides(request.user, conf),
+               "previous_decisions": decisions_for(year), "themes": THEMES,
+               "next_year": Conference.objects.filter(year=year + 1).first()}
+    if can(request.user, Capability.ANALYZE_CITYWIDE):  # the analysis being generated, or why it failed
+        job = Job.objects.filter(key=queue.key_for(attach.KIND, attach.params(conf))).first()
+        if job is not None and job.status != Job.Status.DONE:
+            context.update(_annual_context(conf.year, conf.theme, "html", job, schemes.home_code()),
+                           retry_url=reverse("reports:conference_attach", args=[conf.year]))
+    return render(request, "reports/conference.html", context)
 
 
 @access(Capability.ANALYZE_CITYWIDE)
@@ -129,10 +161,15 @@ def conference_approve(request, year):
 @access(Capability.ANALYZE_CITYWIDE)
 @require_POST
 def conference_attach(request, year):
-    """Generate the annual analysis for the conference's year and theme and store the PDF."""
+    """Queue the job that generates the annual analysis for the conference's year and theme and
+    stores the PDF with it; the conference page follows its progress."""
     conf = get_object_or_404(Conference, year=year)
-    attach_analysis(conf)
-    messages.success(request, _("The annual analysis is generated and attached."))
+    job, _previous = queue.get_or_enqueue(attach.KIND, attach.params(conf), user=request.user, retry=True)
+    if job.status == Job.Status.DONE and conf.analysis_pdf:
+        messages.info(request, _("The attached analysis is up to date: the data have not changed since it was generated."))
+    else:
+        messages.success(request, _("The annual analysis is being generated in the background; this page shows it "
+                                    "when it is attached."))
     return redirect(conf)
 
 

@@ -9,7 +9,7 @@ from trygg.accounts.models import Membership, Organisation, Role
 
 class RoleMapping(models.Model):
     """A group (claim or attribute value) at a provider gives a role in an organisation, for an area
-    (empty: the whole city), e.g. group "TS-<district>" → trygghetssamordnare, the district's administration, the district."""
+    (for a city-wide role: its municipality), e.g. group "TS-<district>" → trygghetssamordnare, the district's administration, the district."""
 
     provider = models.CharField(_("provider"), max_length=50, blank=True,
                                 help_text=_("the provider's key in TRYGG_SSO_PROVIDERS; empty = any provider"))
@@ -17,7 +17,9 @@ class RoleMapping(models.Model):
                              help_text=_("the value of the provider's group claim or attribute"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE)
-    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.CASCADE)
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, on_delete=models.CASCADE,
+                             help_text=_("The area the role covers, with everything below it; for a "
+                                         "city-wide role, its municipality."))
 
     class Meta:
         ordering = ["provider", "group", "role"]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Membership
+from trygg.areas.subtree import within_area
 
 from . import smallgroups
 from .models import (
@@ -22,13 +23,17 @@ from .models import (
 
 
 @transaction.atomic
-def send_round(year: int, closes_on, user=None, message: str = "") -> tuple[CollaborationRound, int]:
+def send_round(year: int, closes_on, user=None, message: str = "", municipality=None) -> tuple[CollaborationRound, int]:
     """Create the round for ``year`` (or reuse it) and invite every current coordinator and
-    community police officer; returns the round and the number of new invitations."""
+    community police officer (of ``municipality`` only, when given: each municipality's analyst
+    invites their own partnerships); returns the round and the number of new invitations."""
     rnd, _ = CollaborationRound.objects.get_or_create(
         year=year, defaults={"closes_on": closes_on, "created_by": user, "message": message})
     new = 0
-    for m in Membership.objects.filter(role__in=INVITED_ROLES, user__is_active=True).select_related("area"):
+    members = Membership.objects.filter(role__in=INVITED_ROLES, user__is_active=True, area__isnull=False)
+    if municipality is not None:
+        members = within_area(members, municipality, "area__path")
+    for m in members.select_related("area"):
         _inv, created = Invitation.objects.get_or_create(round=rnd, user=m.user,
                                                          defaults={"role": m.role, "area": m.area})
         new += created
@@ -74,16 +79,20 @@ def _summary(label, invitations) -> GroupSummary:
     return GroupSummary(label, len(invitations), len(answers), means)
 
 
-def _invitations(rnd):
-    return list(rnd.invitations.select_related("area", "answer", "user"))
+def _invitations(rnd, municipality=None):
+    qs = rnd.invitations.select_related("area", "answer", "user")
+    if municipality is not None:
+        qs = within_area(qs, municipality, "area__path")
+    return list(qs)
 
 
-def round_summary(rnd) -> dict:
+def round_summary(rnd, municipality=None) -> dict:
     """Totals, per area and per role, plus the comments (already free of personal data). Groups of
     fewer than 5 answers, and those hidden so that such a group cannot be worked out from the total
     and the others, carry only their reason (``trygg.surveys.smallgroups``: the total, the areas and
-    the roles are protected together, as one linked table of answer counts)."""
-    invs = _invitations(rnd)
+    the roles are protected together, as one linked table of answer counts). With ``municipality``:
+    that municipality's invitations only (each partnership sees its own answers)."""
+    invs = _invitations(rnd, municipality)
     by_area, by_role = defaultdict(list), defaultdict(list)
     for i in invs:
         by_area[i.area.name if i.area_id else "–"].append(i)
@@ -106,13 +115,13 @@ def round_summary(rnd) -> dict:
     }
 
 
-def trend(until_year: int | None = None) -> list[tuple[int, GroupSummary]]:
+def trend(until_year: int | None = None, municipality=None) -> list[tuple[int, GroupSummary]]:
     """(year, total summary) for every round up to ``until_year``, oldest first — the totals as the
     round's own page shows them (``round_summary``), so a total hidden there is hidden here too."""
     rounds = CollaborationRound.objects.order_by("year")
     if until_year:
         rounds = rounds.filter(year__lte=until_year)
-    return [(r.year, round_summary(r)["total"]) for r in rounds]
+    return [(r.year, round_summary(r, municipality)["total"]) for r in rounds]
 
 
 __all__ = ["QUESTION_SHORT", "send_round", "open_invitations", "round_summary", "trend", "CollaborationAnswer", "GroupSummary"]

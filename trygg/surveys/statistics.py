@@ -21,15 +21,16 @@ Z95 = 1.959963984540054
 
 
 def wilson_interval(share_pct: float, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Wilson score interval for a share given in percent and ``n`` respondents (percent out)."""
+    """Wilson score interval for a share given in percent and ``n`` respondents (percent out): SciPy's
+    ``binomtest(k, n).proportion_ci(method="wilson")`` with k = the share's number of respondents
+    (rounded to whole people, as the survey counted them)."""
     if n <= 0:
         raise ValueError("respondents must be positive")
-    z = stats.norm.ppf(1 - alpha / 2)
-    p = share_pct / 100.0
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
+    if not 0 <= share_pct <= 100:
+        raise ValueError("a share is a percentage from 0 to 100")
+    k = min(n, max(0, round(share_pct * n / 100)))
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=1 - alpha, method="wilson")
+    return 100.0 * ci.low, 100.0 * ci.high
 
 
 def mean_interval(value: float, sd: float, n: int, alpha: float = 0.05) -> tuple[float, float]:

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access
+from trygg.accounts.municipalities import choose, within_mine
 from trygg.accounts.permissions import Capability
 from trygg.areas.models import Area
 from trygg.incidents.models import ImportRun
@@ -19,7 +21,8 @@ from .results import area_series, years_of
 
 @access(Capability.VIEW_PICTURE)
 def index(request):
-    areas = Area.objects.filter(survey_results__isnull=False).distinct().order_by("path")
+    areas = within_mine(Area.objects.filter(survey_results__isnull=False), request.user,
+                        Capability.VIEW_PICTURE).distinct().order_by("path")
     runs = ImportRun.objects.filter(source="survey")[:10]
     return render(request, "surveys/index.html", {"areas": areas, "runs": runs})
 
@@ -45,22 +48,34 @@ def upload(request):
     return render(request, "surveys/upload.html", {"form": form, "errors": errors})
 
 
+def _round_url(year, chosen):
+    """A round's page, keeping the municipality chosen where the viewer has a choice."""
+    url = reverse("surveys:round", args=[year])
+    return url + (f"?kommun={chosen.code}" if len(chosen.choices) > 1 else "")
+
+
 @access(Capability.ANALYZE_CITYWIDE)
 def rounds(request):
+    """The rounds, with the answers of the viewer's municipality (``?kommun=``): each municipality's
+    analyst invites and reads their own partnerships."""
+    chosen = choose(request, Capability.ANALYZE_CITYWIDE)
     form = RoundForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        rnd, new = send_round(d["year"], d["closes_on"], request.user, d["message"])
+        rnd, new = send_round(d["year"], d["closes_on"], request.user, d["message"], municipality=chosen.municipality)
         messages.success(request, _("The survey for %(year)s was sent to %(n)s people.") % {"year": rnd.year, "n": new})
-        return redirect("surveys:round", year=rnd.year)
+        return redirect(_round_url(rnd.year, chosen))
     return render(request, "surveys/rounds.html", {
-        "form": form, "rounds": CollaborationRound.objects.all(), "trend": trend(), "questions": QUESTION_SHORT})
+        "form": form, "rounds": CollaborationRound.objects.all(), "trend": trend(municipality=chosen.municipality),
+        "questions": QUESTION_SHORT, "chosen": chosen})
 
 
 @access(Capability.ANALYZE_CITYWIDE)
 def round_detail(request, year):
+    chosen = choose(request, Capability.ANALYZE_CITYWIDE)
     rnd = get_object_or_404(CollaborationRound, year=year)
-    return render(request, "surveys/round.html", {"round": rnd, "summary": round_summary(rnd), "questions": QUESTION_SHORT})
+    return render(request, "surveys/round.html", {"round": rnd, "summary": round_summary(rnd, chosen.municipality),
+                                                  "questions": QUESTION_SHORT, "chosen": chosen})
 
 
 @access(Capability.SIGNED_IN)
@@ -91,7 +106,8 @@ def answer(request, year):
 @require_POST
 def invite_new(request, year):
     """Invite people who got a coordinator/community-police role after the round was sent."""
+    chosen = choose(request, Capability.ANALYZE_CITYWIDE)
     rnd = get_object_or_404(CollaborationRound, year=year)
-    _rnd, new = send_round(rnd.year, rnd.closes_on)
+    _rnd, new = send_round(rnd.year, rnd.closes_on, municipality=chosen.municipality)
     messages.success(request, _("%(n)s more people invited.") % {"n": new})
-    return redirect("surveys:round", year=year)
+    return redirect(_round_url(year, chosen))

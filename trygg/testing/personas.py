@@ -6,8 +6,8 @@ plus Stockholm (0180) and Malmö (1280). Squares in WGS84 near the real places.
 
 Personas (password ``PASSWORD``): ``alice`` trygghetssamordnare Nordost, ``bob`` kommunpolis
 Nordost, ``dina`` områdesdirektör Nordost, ``pelle`` polischef Nordost, ``carl``
-trygghetssamordnare Centrum, ``ulla`` utvecklingsledare (city-wide), ``rami`` rapportör Nordost,
-``lena`` läsare (city-wide), ``ada`` admin, ``nils`` logged in without any role.
+trygghetssamordnare Centrum, ``ulla`` utvecklingsledare (city-wide: Göteborg), ``rami`` rapportör Nordost,
+``lena`` läsare (city-wide: Göteborg), ``ada`` admin, ``nils`` logged in without any role.
 """
 
 from django.contrib.auth import get_user_model
@@ -69,10 +69,10 @@ def build_world():
         ("dina", Role.OMRADESDIREKTOR, so_nordost, "nordost"),
         ("pelle", Role.POLISCHEF, lpo_nordost_org, "nordost"),
         ("carl", Role.TRYGGHETSSAMORDNARE, so_centrum, "centrum"),
-        ("ulla", Role.UTVECKLINGSLEDARE, city, None),
+        ("ulla", Role.UTVECKLINGSLEDARE, city, "goteborg"),
         ("rami", Role.RAPPORTOR, housing, "nordost"),
-        ("lena", Role.LASARE, city, None),
-        ("ada", Role.ADMIN, city, None),
+        ("lena", Role.LASARE, city, "goteborg"),
+        ("ada", Role.ADMIN, city, "goteborg"),
     ]
     for username, role, org, area_key in specs:
         user = User.objects.create_user(username, f"{username}@example.invalid", PASSWORD,
@@ -80,7 +80,7 @@ def build_world():
         if role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
             user.save()
-        Membership.objects.create(user=user, organisation=org, role=role, area=w[area_key] if area_key else None)
+        Membership.objects.create(user=user, organisation=org, role=role, area=w[area_key])
         w[username] = user
     w["nils"] = User.objects.create_user("nils", "nils@example.invalid", PASSWORD)
     return w

@@ -20,10 +20,11 @@ def site(request):
 
 def _data_city(request) -> str:
     """The city organisation whose data the page shows: the page's area's municipality, else the
+    municipality a list page shows (``trygg.accounts.municipalities.choose``), else the
     installation's own (``trygg.areas.schemes``)."""
     from trygg.areas import schemes
 
-    area = getattr(request, "area", None)
+    area = getattr(request, "area", None) or getattr(request, "municipality", None)
     scheme = schemes.scheme_for(area) if area is not None else None
     return (scheme or schemes.home()).city_organisation
 

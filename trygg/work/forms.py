@@ -4,6 +4,8 @@ area and the areas below it (down to primary areas)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +15,7 @@ from trygg.accounts.models import Membership, Organisation
 from trygg.areas.models import Area
 from trygg.areas.schemes import cycle_levels
 from trygg.areas.subtree import within_area
-from trygg.incidents.bra import CRIME_TYPE_LABELS
-from trygg.incidents.categories import CATEGORIES, NOT_COUNTED, THEMES
+from trygg.incidents.categories import CATEGORIES, CRIME_TYPES, NOT_COUNTED, THEMES
 from trygg.privacy import validate_no_personal_data
 
 from . import models as m
@@ -23,6 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def theme_choices(blank=True):
+    """The table's themes (a callable for a field's ``choices``: read when the form is shown)."""
     return ([("", "—")] if blank else []) + [(k, str(v)) for k, v in THEMES.items()]
 
 
@@ -31,7 +33,7 @@ def category_choices():
 
 
 def crime_type_choices():
-    return [("", "—")] + [(k, str(v)) for k, v in CRIME_TYPE_LABELS.items()]
+    return [("", "—")] + [(k, str(v[0])) for k, v in CRIME_TYPES.items()]
 
 
 class WorkForm(forms.ModelForm):
@@ -64,7 +66,7 @@ class WorkForm(forms.ModelForm):
 
 class ProblemForm(WorkForm):
     area_fields = ("area",)
-    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(blank=False))
+    theme = forms.ChoiceField(label=_("theme"), choices=partial(theme_choices, blank=False))
 
     class Meta:
         model = m.Problem
@@ -101,10 +103,10 @@ class CauseForm(WorkForm):
 class GoalForm(WorkForm):
     area_fields = ("area",)
     date_pairs = (("baseline_start", "baseline_end"), ("baseline_end", "target_date"))
-    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices(), required=False)
-    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices(),
+    theme = forms.ChoiceField(label=_("theme"), choices=theme_choices, required=False)
+    category = forms.ChoiceField(label=_("category (police events, EST reports)"), choices=category_choices,
                                  required=False)
-    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices(), required=False,
+    crime_type = forms.ChoiceField(label=_("crime type (Brå)"), choices=crime_type_choices, required=False,
                                    help_text=_("Only for the source “reported crimes (Brå)”: Brå counts whole "
                                                "calendar years, so the baseline and the follow-up are years."))
 
@@ -134,14 +136,13 @@ class GoalForm(WorkForm):
 
 def partnership_members(area):
     """Memberships of the area's partnership: people who work on the cycle (a role that edits the
-    work cycle, not a reader or a reporter) in this area, above it (city-wide) or below it."""
-    from django.db.models import Q
-
+    work cycle, not a reader or a reporter) in this area, above it (the municipality: city-wide
+    roles) or below it; never another municipality's."""
     from trygg.accounts.permissions import Capability, role_has
 
     roles = [r for r in Membership._meta.get_field("role").choices if role_has(r[0], Capability.EDIT_WORK)]
-    return Membership.objects.filter(role__in=[r for r, _l in roles]).filter(
-        Q(area__isnull=True) | Q(area__path__in=_paths_above_and_below(area)))
+    return Membership.objects.filter(role__in=[r for r, _l in roles],
+                                     area__path__in=_paths_above_and_below(area))
 
 
 def _owner_fields(form, org_field="owner_organisation"):

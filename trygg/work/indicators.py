@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trygg.incidents.bra import CRIME_TYPE_LABELS, crime_type_label
-from trygg.incidents.categories import CATEGORIES, THEMES, category_label, theme_label
+from trygg.incidents.categories import (
+    CATEGORIES,
+    CRIME_TYPES,
+    THEMES,
+    category_label,
+    crime_type_label,
+    theme_label,
+)
 from trygg.numbers.figures import SOURCE_LABELS
 
 SOURCE_CODES = ("all", "police", "est", "bra")
@@ -45,7 +51,7 @@ def parse(code: str) -> Indicator | None:
     source, rest = parts[0], parts[1:]
     theme = rest.pop(0) if rest and rest[0] in THEMES else ""
     category = rest.pop(0) if rest else ""
-    known = CRIME_TYPE_LABELS if source == "bra" else CATEGORIES
+    known = CRIME_TYPES if source == "bra" else CATEGORIES
     if rest or (category and category not in known):
         return None
     return Indicator(source, theme, category)

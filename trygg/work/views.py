@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygg.accounts.access import access, can, memberships, user_sides
+from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability, role_has
 from trygg.areas import schemes
 from trygg.areas.models import Area
@@ -70,12 +71,15 @@ def _own_side(request, org):
 
 @access(VIEW)
 def overview(request):
-    """All districts × Brå's criteria: where every area's cycle stands."""
-    districts = list(schemes.districts().order_by("path"))
+    """The districts of one municipality (the viewer's own, or the one chosen) × Brå's criteria:
+    where every area's cycle stands."""
+    chosen = choose(request, VIEW)
+    districts = list(schemes.districts(chosen.municipality).order_by("path")) if chosen.municipality else []
     rows = [{"area": a, "criteria": c} for a, c in zip(districts, checklists(districts), strict=True)]
     for r in rows:
         r["done"] = sum(c.done for c in r["criteria"])
-    return render(request, "work/overview.html", {"rows": rows, "criteria": [str(label) for _k, label in CRITERIA]})
+    return render(request, "work/overview.html", {"rows": rows, "criteria": [str(label) for _k, label in CRITERIA],
+                                                  "chosen": chosen})
 
 
 @access(VIEW, area_kwarg="code")
@@ -285,8 +289,8 @@ def plan_new(request, code):
 
 def _signing_membership(user, area, side):
     for ms in memberships(user):
-        if ms.organisation.kind == side and role_has(ms.role, APPROVE) and (
-                ms.area_id is None or area.path.startswith(ms.area.path)):
+        if ms.organisation.kind == side and role_has(ms.role, APPROVE) and ms.area_id and \
+                area.path.startswith(ms.area.path):
             return ms
     return None
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from trygg.accounts.access import can, memberships, user_sides
-from trygg.accounts.permissions import Capability, role_has
+from trygg.accounts.access import can, scoped_areas, user_sides
+from trygg.accounts.permissions import Capability
 from trygg.areas.subtree import subtree_q
 
 from . import models as m
@@ -28,24 +28,13 @@ class Waiting:
     end: dt.date | None = None
 
 
-def _approve_areas(user):
-    """Top areas where the user may approve (None: city-wide)."""
-    areas = []
-    for ms in memberships(user):
-        if role_has(ms.role, Capability.APPROVE):
-            if ms.area_id is None:
-                return None
-            areas.append(ms.area)
-    return areas
-
-
 def approver_scope(user):
     """``(Q of the areas where user approves, the sides they sign for)``, or None when they approve nowhere."""
     from django.db.models import Q
 
     if not can(user, Capability.APPROVE):
         return None
-    areas = _approve_areas(user)
+    areas = scoped_areas(user, Capability.APPROVE)  # None: everywhere (superusers)
     sides = {s for s in user_sides(user) if s in (m.Side.CITY, m.Side.POLICE)}
     if user.is_superuser:
         sides = {m.Side.CITY, m.Side.POLICE}

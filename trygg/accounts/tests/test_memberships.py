@@ -16,4 +16,4 @@ class MembershipsTestCase(BaseTestCase):
 
     def test_a_user_without_role_has_none(self):
         self.assertEqual(memberships(self.nils), [])
-        self.assertEqual([m.area for m in memberships(self.ulla)], [None])  # city-wide
+        self.assertEqual([m.area for m in memberships(self.ulla)], [self.goteborg])  # city-wide: her municipality

@@ -1,8 +1,12 @@
+import gzip
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 from scipy import stats
 
+from trygg.analysis import spatial
 from trygg.analysis.evaluation import did_rate_ratio, wdq
 from trygg.analysis.spatial import assign_points_to_polygons, project
 
@@ -48,14 +52,18 @@ def _polygons():
     return polys
 
 
-def test_assign_points_equals_geopandas_sjoin():
+@pytest.mark.parametrize("method", ["by polygon", "by raster"])
+def test_assign_points_equals_geopandas_sjoin(method, monkeypatch):
+    """Both methods (the raster of borders for many points, the per-polygon pass for few)."""
     gpd = pytest.importorskip("geopandas")
+    monkeypatch.setattr(spatial, "_RASTER_MIN_POINTS", 0 if method == "by raster" else 10**9)
     rng = np.random.default_rng(0)
     n = 20_000
     x = rng.uniform(-50, 800, n)
     y = rng.uniform(-50, 450, n)
     x[:2000] = np.round(x[:2000], -2)  # many points exactly on borders and corners
     y[:1000] = np.round(y[:1000], -2)
+    x[2000:2100] = np.nextafter(np.round(x[2000:2100], -2), 1e9)  # a hair beside a border
     polys = _polygons()
     got = assign_points_to_polygons(x, y, polys)
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y))
@@ -63,6 +71,49 @@ def test_assign_points_equals_geopandas_sjoin():
     ref = j["index_right"].fillna(-1).astype(int).groupby(level=0).min().reindex(range(n)).to_numpy()
     np.testing.assert_array_equal(got, ref)
     assert (got == -1).any() and (got == 20).any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_raster_method_equals_per_polygon_method(seed, monkeypatch):
+    """Random overlapping polygons with holes and long edges, points on their vertices and beside
+    them, NaN and far-away points, a single polygon, missing and empty ones: the raster method
+    answers exactly like the per-polygon pass."""
+    monkeypatch.setattr(spatial, "_RASTER_MIN_POINTS", 0)
+    rng = np.random.default_rng(seed)
+    polys = []
+    for _ in range(int(rng.choice([1, 40]))):
+        cx, cy = rng.uniform(0, 1000, 2)
+        ring = shapely.Point(cx, cy).buffer(rng.uniform(5, 200), quad_segs=int(rng.integers(1, 16)))
+        if rng.random() < 0.3:
+            ring = ring.difference(shapely.Point(cx, cy).buffer(3))
+        polys.append(ring)
+    polys[1:1] = [None, shapely.Polygon()]  # missing and empty geometries are skipped
+    vx, vy = shapely.get_coordinates(np.array(polys, dtype=object)).T
+    n = 30_000
+    x = np.r_[rng.uniform(-100, 1100, n), vx, np.nextafter(vx, -1e9), np.nan, 5e6]
+    y = np.r_[rng.uniform(-100, 1100, n), vy, vy, 1.0, 5e6]
+    got = assign_points_to_polygons(x, y, polys)
+    np.testing.assert_array_equal(got, spatial._assign_by_polygon(x, y, np.array(polys, dtype=object)))
+    assert got[-2] == -1 and got[-1] == -1 and (got >= 0).any()
+
+
+BASOMRADEN = Path(__file__).resolve().parents[2] / "areas" / "data" / "municipalities" / "goteborg" / "goteborg_basomraden_2021.geojson.gz"
+
+
+def test_raster_method_on_the_real_basomraden(monkeypatch):
+    """Göteborg's 1,012 basområden (shared borders, WGS 84 degrees): random points and every
+    vertex, raster method = per-polygon pass."""
+    monkeypatch.setattr(spatial, "_RASTER_MIN_POINTS", 0)
+    polys = shapely.get_parts(shapely.from_geojson(gzip.decompress(BASOMRADEN.read_bytes())))
+    assert polys.size == 1012
+    minx, miny, maxx, maxy = shapely.total_bounds(polys)
+    rng = np.random.default_rng(7)
+    vx, vy = shapely.get_coordinates(polys).T
+    x = np.r_[rng.uniform(minx, maxx, 100_000), vx]
+    y = np.r_[rng.uniform(miny, maxy, 100_000), vy]
+    got = assign_points_to_polygons(x, y, polys)
+    np.testing.assert_array_equal(got, spatial._assign_by_polygon(x, y, polys))
+    assert (got[100_000:] >= 0).all()
 
 
 def test_project_wgs84_to_sweref99tm():

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from trygg.areas.goteborg import load_goteborg
+from trygg.areas.demo import load_demo_municipality
 from trygg.areas.models import Area, Level, Population
 
 
@@ -67,7 +67,7 @@ def test_it_names_a_missing_file(db):
 
 
 def test_goteborg_ships_with_real_areas_and_population(db):
-    counts = load_goteborg(include_basomraden=False)
+    counts = load_demo_municipality(basomraden=False, gazetteer=False).areas
     assert counts == {"stadsomrade": 4, "mellanomrade": 36, "primaromrade": 96}
     assert Area.objects.filter(level=Level.MUNICIPALITY).count() == 290
     hjallbo = Area.objects.get(code="612")
@@ -77,3 +77,59 @@ def test_goteborg_ships_with_real_areas_and_population(db):
     total = sum(a.population(2025) for a in Area.objects.filter(level=Level.STADSOMRADE))
     # 2,051 residents are not assigned to any area (primärområde 199), as in the source
     assert total == 613_276 - 2_051
+
+
+def _goteborg_snapshot():
+    """Göteborg's areas (code, name, level, parent, path, km², outline) and population figures."""
+    from trygg.incidents.models import PlaceName
+
+    areas = sorted(Area.objects.filter(path__startswith="/SE/1480/").values_list(
+        "code", "name", "level", "parent__code", "path", "area_km2", "geometry"), key=lambda r: r[0])
+    pops = sorted(Population.objects.filter(area__path__startswith="/SE/1480/").values_list(
+        "area__code", "year", "age_band", "count", "source"))
+    names = sorted(PlaceName.objects.values_list("municipality__code", "name", "area__code", "kind", "origin"),
+                   key=str)
+    return areas, pops, names
+
+
+@pytest.mark.slow
+def test_the_demo_loads_goteborg_as_setup_municipality_does(db):
+    """The demo's municipality is set up from its configuration like any other: `trygg demo`'s
+    step and `trygg setup municipality` on Göteborg's folder give the same areas, population and
+    place names – with what the retired Göteborg-only loader did: composite names of the code-only
+    basområden, age bands, the municipality's own figures, the outlines as published."""
+    from io import StringIO
+
+    from trygg.areas import demo
+    from trygg.areas.models import Municipality
+    from trygg.incidents.models import PlaceName
+
+    out = StringIO()
+    demo.load(out)
+    assert "Göteborg basomrade: 1012 areas (1012 new)" in out.getvalue()
+    by_demo = _goteborg_snapshot()
+    areas, pops, names = by_demo
+    assert {lvl: sum(1 for a in areas if a[2] == lvl) for lvl in ("stadsomrade", "mellanomrade", "primaromrade",
+                                                                "basomrade")} == {
+        "stadsomrade": 4, "mellanomrade": 36, "primaromrade": 96, "basomrade": 1012}
+    bas = [a for a in areas if a[2] == "basomrade" and a[3] == "612"]
+    assert bas and all(a[1] == f"{a[0]} Hjällbo" for a in bas)  # "61201 Hjällbo", not "61201"
+    assert {(p[2], p[3]) for p in pops if p[0] == "1480" and p[1] == 2025} == {("", 613_276), ("0-18", 121_072),
+                                                             ("19-65", 398_566), ("66+", 93_638)}
+    assert {p[2] for p in pops if p[0] == "612"} == {"", "0-18", "19-65", "66+"}
+    assert {p[4] for p in pops if p[1] == 2025} == {"Göteborgs Stad / SCB, befolkning 2025-12-31"}
+    assert PlaceName.objects.filter(municipality__code="1480").count() > 1000  # the register
+    assert PlaceName.objects.filter(municipality__code="1480", origin="curated").count() > 100  # the curated list
+    assert PlaceName.objects.filter(municipality__code="1481").exists()  # its neighbours' names came with it
+    # again, from scratch, with the command any municipality is set up with
+    Area.objects.filter(path__startswith="/SE/1480/").delete()
+    Population.objects.filter(area__code="1480").delete()
+    PlaceName.objects.all().delete()
+    Municipality.objects.all().delete()
+    call_command("setup_municipality", str(demo.DEMO_MUNICIPALITY), stdout=StringIO())
+    assert _goteborg_snapshot() == by_demo
+    # and `trygg import areas goteborg` (the shipped folder's name) is the same command: nothing new
+    out = StringIO()
+    call_command("import_areas", "goteborg", stdout=out)
+    assert "Göteborg basomrade: 1012 areas (0 new)" in out.getvalue()
+    assert _goteborg_snapshot() == by_demo

@@ -21,6 +21,7 @@ from trygg.areas.municipality_setup import setup_municipality
 from trygg.incidents.models import Incident
 from trygg.incidents.police import import_police_events
 from trygg.picture.tests.world import make
+from trygg.testing.jobs import JobsMixin
 from trygg.testing.personas import BaseTestCase
 
 MALMO = schemes.SHIPPED / "malmo"
@@ -35,7 +36,7 @@ def visible_text(response) -> str:
     return re.sub(r"<script.*?</script>", "", html, flags=re.S)
 
 
-class MalmoTestCase(BaseTestCase):
+class MalmoTestCase(JobsMixin, BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -74,6 +75,12 @@ class MalmoTestCase(BaseTestCase):
         self.assertEqual(gbg.nameable_levels, ("stadsomrade", "mellanomrade", "primaromrade"))
         self.assertEqual(malmo.finest_first, ("delomrade", "statistikomrade"))
         self.assertEqual(malmo.nameable_levels, ("statistikomrade",))
+        # the gazetteer's levels and depth rules (trygg.incidents.gazetteer)
+        self.assertEqual((gbg.text_levels, gbg.large_levels, gbg.street_up_levels),
+                         (("stadsomrade", "mellanomrade", "primaromrade"), ("stadsomrade", "mellanomrade"),
+                          ("primaromrade", "basomrade")))
+        self.assertEqual((malmo.text_levels, malmo.large_levels, malmo.street_up_levels),
+                         (("statistikomrade", "delomrade"), ("statistikomrade",), ("delomrade",)))
         # an EST reporter without an area scope may place a report in either municipality's areas
         self.assertEqual(set(schemes.report_levels()), {"primaromrade", "statistikomrade"})
         with mock.patch("trygg.incidents.views.scoped_areas", return_value=None):  # every area in scope
@@ -91,6 +98,78 @@ class MalmoTestCase(BaseTestCase):
     def test_the_police_events_are_malmos(self):
         self.assertEqual(self.police_import.new, 12)
         self.assertEqual(Incident.objects.filter(source="police", reported_municipality=self.malmo_area).count(), 12)
+
+    def test_police_events_are_placed_in_malmos_areas(self):
+        """Malmö has no gazetteer file: its events are placed by its own areas' names, at its own
+        levels, with the depth rules of its configuration (a street found by one point goes one
+        level up: from a delområde to its statistikområde)."""
+        from trygg.incidents.gazetteer import Gazetteer
+        from trygg.incidents.models import PlaceName
+
+        self.assertEqual(self.result.place_names, {})
+        self.assertFalse(PlaceName.objects.filter(municipality=self.malmo_area).exists())
+        placed = {i.summary: (i.area.code, i.placement, i.place_level, i.place_text)
+                  for i in Incident.objects.filter(reported_municipality=self.malmo_area).select_related("area")}
+        self.assertEqual(placed["Det brinner i en lägenhet på Holma."], ("1280-25611", "text", "delomrade", "Holma"))
+        self.assertEqual(placed["Brand i företagslokal, Katrinelund."],
+                         ("1280-11431", "text", "delomrade", "Katrinelund"))
+        hindby = Area.objects.get(code="1280-36110", level="delomrade")  # Östra Hindbyvägen: the road, not Hindby
+        self.assertEqual(placed["Skott mot bostad på Östra Hindbyvägen."],
+                         (hindby.parent.code, "text", "statistikomrade", "Hindbyvägen"))
+        self.assertEqual(placed["Explosion vid flerfamiljshus."][:2], ("1280", "municipality"))
+        gaz = Gazetteer(self.malmo_area)
+        self.assertEqual(gaz.find("Rån i Västra hamnen, Gamla staden m fl.").path, self.geso1.path)  # a statistikområde
+        self.assertEqual(gaz.find("Bråk vid Gamla Staden i natt.").path,
+                         Area.objects.get(code="1280-11312").path)  # a delområde
+        self.assertEqual(set(gaz.levels.values()) - {"", "municipality"}, {"statistikomrade", "delomrade"})
+
+    def test_the_placement_block_names_malmos_levels(self):
+        from trygg.incidents.templatetags.placement_tags import placement_share
+
+        holma = Area.objects.get(code="1280-25611")
+        share = placement_share(holma.parent, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        self.assertEqual(share["levels"], [("delområde", 1)])
+        share = placement_share(self.geso1.parent, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        self.assertEqual(share["municipality"], self.malmo_area)
+        self.assertEqual(share["levels"], [("statistikområde", 2), ("delområde", 2)])  # top down
+
+    def test_a_gazetteer_named_in_the_configuration_is_loaded_with_it(self):
+        """A register (stops, places; the area column named) and a curated list in the folder,
+        named under [gazetteer]: loaded by the same setup, and used for placing."""
+        import tempfile
+
+        from trygg.incidents.gazetteer import Gazetteer
+        from trygg.incidents.models import PlaceName
+
+        text = (MALMO / "municipality.toml").read_text("utf-8") + (
+            '\n[gazetteer]\nregister = "stops.csv"\narea_column = "delomrade"\nnames = "names.csv"\n')
+        Area.objects.create(code="1281", name="Lund", level="municipality", parent=self.sweden)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            (folder / "municipality.toml").write_text(text, "utf-8")
+            for name in ("malmo_statistikomraden.geojson.gz", "malmo_delomraden.geojson.gz"):
+                (folder / name).write_bytes((MALMO / name).read_bytes())
+            (folder / "stops.csv").write_text(
+                "name,kind,municipality,name_type,delomrade\n"
+                "Limhamns torg,stop,Malmö,square,1280-23107\nKalkbrottsgatan,stop,Malmö,street,1280-23107\n"
+                "Lund C,stop,Lund,other,\n", "utf-8")
+            (folder / "names.csv").write_text("name,area,note\nLimhamn,1280-6,the whole of it\nMöllan,1280-9,\n",
+                                              "utf-8")
+            result = setup_municipality(folder)
+            again = setup_municipality(folder)
+        self.assertEqual(result.place_names["1280"], 4)
+        self.assertEqual(again.place_names, result.place_names)  # a second run replaces, adds nothing
+        self.assertEqual(again.new_areas, 0)
+        self.assertTrue(PlaceName.objects.filter(municipality__code="1281", name="Lund C").exists())  # a neighbour
+        street = PlaceName.objects.get(municipality=self.malmo_area, name="Kalkbrottsgatan")
+        self.assertEqual(street.area.code, "1280-6")  # a street by one point: one level up
+        gaz = Gazetteer(self.malmo_area)
+        self.assertEqual(gaz.find("Personrån, Limhamn").path, Area.objects.get(code="1280-6").path)
+        self.assertEqual(gaz.find("Bråk på Limhamns torg.").path, Area.objects.get(code="1280-23107").path)
+        self.assertEqual(gaz.find("Rån på Möllan.").path, Area.objects.get(code="1280-9").path)
+        outside = gaz.find("Rån vid Lund C.")  # only another municipality's place: moved there
+        self.assertTrue(outside.outside)
+        self.assertEqual(outside.path, Area.objects.get(code="1281").path)
 
     def assert_malmo_only(self, response):
         self.assertEqual(response.status_code, 200)
@@ -130,13 +209,19 @@ class MalmoTestCase(BaseTestCase):
         self.assertIn("Västra hamnen, Gamla staden m fl", text)
 
     def test_the_annual_report(self):
-        self.login("ulla")
+        self.login("ulla")  # Göteborg's analyst: Malmö's report is not hers
+        self.assertEqual(self.client.get("/rapporter/arsanalys/2025/vald/?kommun=1280").status_code, 404)
+        self.login("ada")  # a superuser sees every municipality's
         response = self.client.get("/rapporter/arsanalys/2025/vald/?kommun=1280")
-        text = self.assert_malmo_only(response)
+        self.assertEqual(response.status_code, 202)  # queued: built by the background job runner
+        self.run_jobs()
+        text = self.assert_malmo_only(self.client.get("/rapporter/arsanalys/2025/vald/?kommun=1280"))
         self.assertIn("Malmö stad och Polisen, polisområde Malmö", text)
         self.assertIn("Hyllievång, Kroksbäck m fl", text)
         self.assertNotIn("Göteborgs Stad och Polisen", text)
-        home = self.client.get("/rapporter/arsanalys/2025/vald/")  # the installation's own: Göteborg
+        self.client.get("/rapporter/arsanalys/2025/vald/")  # the installation's own: Göteborg
+        self.run_jobs()
+        home = self.client.get("/rapporter/arsanalys/2025/vald/")
         self.assertIn("Göteborgs Stad och Polisen, Storgöteborg", home.content.decode())
         self.assertEqual(self.client.get("/rapporter/arsanalys/2025/vald/?kommun=9999").status_code, 404)
 
@@ -144,7 +229,8 @@ class MalmoTestCase(BaseTestCase):
         self.login("alice")  # Göteborg, Nordost
         for url in (f"/arbete/{self.geso1.code}/", f"/lagesbild/{self.geso1.code}/", "/arbete/1280-2/"):
             self.assertEqual(self.client.get(url).status_code, 403, url)
-        self.assertEqual(self.client.get(f"/omraden/{self.geso1.code}/").status_code, 200)  # the area register is shared
+        # the area register (with the partnership's people) is each municipality's own
+        self.assertEqual(self.client.get(f"/omraden/{self.geso1.code}/").status_code, 404)
         self.client.force_login(self.maja)  # Malmö's coordinator sees none of Göteborg
         self.assertEqual(self.client.get(f"/arbete/{self.nordost.code}/").status_code, 403)
         self.assertEqual(self.client.get(f"/lagesbild/{self.nordost.code}/").status_code, 403)
@@ -200,6 +286,18 @@ class SetupCommandTestCase(BaseTestCase):
                 (text.replace('name_field = "name"\nparent_field', 'parent_field'),
                  r"municipality\.toml:\d+: levels\[1\]\.name_field: missing"),
                 (text.replace("[municipality]", "[municipality"), r"municipality\.toml: .*line \d+"),
+                (text.replace('key = "delomrade"', 'key = "delomrade"\nnamed_in_texts = "no"'),
+                 r"municipality\.toml:\d+: levels\[1\]\.named_in_texts: expected true or false"),
+                (text.replace('parent_field = "parent_code"', 'parent_field = "parent_code"\nname_format = "{nr}"'),
+                 r"municipality\.toml:\d+: levels\[1\]\.name_format: \{code\}, \{name\} and \{parent\}"),
+                (text.replace('parent_field = "parent_code"', 'parent_field = "parent_code"\ninvalid_geometry = "x"'),
+                 r"levels\[1\]\.invalid_geometry: refuse, repair or keep"),
+                (text + '\n[population]\nyear = "2025"\n', r"municipality\.toml:\d+: population\.year: a year"),
+                (text + '\n[population]\nyear = 2025\nmunicipality = { "" = -1 }\n',
+                 r"municipality\.toml:\d+: population\.municipality: expected a table"),
+                (text + '\n[gazetteer]\nregister = "stops.csv"\n',
+                 r"municipality\.toml:\d+: gazetteer\.register: .*stops\.csv does not exist"),
+                (text + '\n[gazetteer]\nnamn = "names.csv"\n', r"municipality\.toml:\d+: gazetteer\.namn: unknown"),
             ]:
                 path = self.write(Path(tmp) / "case", broken)
                 for name in ("malmo_statistikomraden.geojson.gz", "malmo_delomraden.geojson.gz"):

@@ -4,21 +4,22 @@ period is placed by the place names in its text, and how much is known only at m
 from django import template
 from django.db.models import Count
 
+from trygg.areas import schemes
 from trygg.areas.models import Level
 
 register = template.Library()
-_DEPTH = {Level.STADSOMRADE: 0, Level.MELLANOMRADE: 1, Level.PRIMAROMRADE: 2, Level.BASOMRADE: 3}
 
 
 def placement_share(area, start, end, theme=None) -> dict:
     """Counts for the block (two or three queries): police events in ``area`` placed by text, by
-    level; events of its municipality known only at municipality level; events the text moved
+    level of its municipality's configuration, top down; events of its municipality known only at municipality level; events the text moved
     to another municipality (municipality pages)."""
     from trygg.numbers.queries import counted, incidents_in
 
     rows = (incidents_in(area, start, end, theme=theme, sources=["police"]).order_by()
             .values_list("placement", "place_level").annotate(n=Count("id")))
-    by_level = {lvl: 0 for lvl in _DEPTH}
+    levels = schemes.levels_of(area)
+    by_level = {lv.key: 0 for lv in levels}
     text = only_municipality = 0
     for placement, level, n in rows:
         if placement == "text" and level in by_level:
@@ -26,7 +27,7 @@ def placement_share(area, start, end, theme=None) -> dict:
             text += n
         elif placement == "municipality":
             only_municipality += n
-    out = {"area": area, "text": text, "levels": [(Level(lvl).label, n) for lvl, n in by_level.items() if n],
+    out = {"area": area, "text": text, "levels": [(lv.name, by_level[lv.key]) for lv in levels if by_level[lv.key]],
            "only_municipality": only_municipality, "municipality": None, "moved_out": 0}
     if area.level == Level.MUNICIPALITY:
         out["municipality"] = area

@@ -1,7 +1,8 @@
 """The pre-aggregated daily counts stay equal to counts of the incident table after every kind of
 write: the police import (new events, then events enriched and re-placed by a later file), the EST
 import, the EST form's and API's saves (a report edited to another area and day, deleted), synthetic
-demo rows, re-placing by the gazetteer, an area move, the data retention, and the rebuild command."""
+demo rows, re-placing by the gazetteer, an area move, a category moved to another theme, the data
+retention, and the rebuild command."""
 
 import datetime as dt
 import json
@@ -120,6 +121,16 @@ class DailyCountsTestCase(WorldMixin, BaseTestCase):
         self.assertTrue(all(key[-1] for key in raw))  # every cell marked synthetic
         run_retention(now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
         self.assertEqual(self.assertInStep(), raw)
+
+    def test_a_category_moved_to_another_theme(self):
+        from trygg.incidents.models import Category, Theme
+
+        self.load_synthetic(100)
+        category = Category.objects.get(slug=DailyCount.objects.order_by("pk").first().category)
+        category.theme = Theme.objects.exclude(pk=category.theme_id).order_by("pk").first()
+        category.save()
+        self.assertTrue(DailyCount.objects.filter(category=category.slug, theme=category.theme.slug).exists())
+        self.assertInStep()
 
     def test_the_rebuild_command(self):
         self.load_synthetic(100)

@@ -196,6 +196,19 @@ class ToyMunicipalityTestCase(BaseTestCase):
         with self.assertRaisesMessage(CommandError, "missing column(s) area, name"):
             call_command("import_gazetteer", "--municipality", "9999", "--file", str(nocol))
 
+    def test_a_reload_without_a_shipped_gazetteer_is_refused(self):
+        """Toyköping's names came from its own list: reloading "the shipped ones" would only remove them."""
+        PlaceName.objects.create(municipality=self.toy, name="Stortorget", area=self.kvarn, origin="register")
+        with self.assertRaisesMessage(CommandError, "no shipped configuration has a gazetteer for Toyköping"):
+            call_command("import_gazetteer", "--municipality", "9999", stdout=StringIO())
+        self.assertTrue(PlaceName.objects.filter(municipality=self.toy, name="Stortorget").exists())
+        from trygg.incidents.placing import shipped_sources
+
+        shipped = shipped_sources()
+        self.assertTrue(shipped.covers(self.goteborg))  # its configuration names its register and list
+        molndal = Area.objects.create(code="1481", name="Mölndal", level=Level.MUNICIPALITY, parent=self.sweden)
+        self.assertTrue(shipped.covers(molndal))  # a neighbour its register names
+
     def test_analyst_names_survive_a_reload(self):
         PlaceName.objects.create(municipality=self.toy, name="Egen", area=self.syd, origin="analyst")
         names = self.tmp / "names.csv"

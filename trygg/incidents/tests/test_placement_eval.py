@@ -5,12 +5,11 @@ Real areas, the shipped gazetteer, the shipped event texts."""
 
 from django.test import TestCase
 
-from trygg.areas.goteborg import load_goteborg
+from trygg.areas.demo import load_demo_municipality
 from trygg.areas.models import Area
 from trygg.incidents.demo import DEMO
 from trygg.incidents.gazetteer import Gazetteer
 from trygg.incidents.placement_eval import LABELS, Evaluation, evaluate, read_labels
-from trygg.incidents.placing import load_gazetteer
 from trygg.incidents.police import read_events
 
 EVENTS = DEMO / "polisen_events_vastra_gotaland_2022-09_2026-08.json.gz"
@@ -21,8 +20,7 @@ SETS = {"tuning": "placement_labels_1480.csv", "held-out 1": "placement_labels_1
 class PlacementEvaluationTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_goteborg(include_basomraden=False)
-        load_gazetteer()
+        load_demo_municipality(basomraden=False)  # its gazetteer with it
         cls.labels = {name: read_labels("1480", LABELS / f) for name, f in SETS.items()}
         wanted = set().union(*cls.labels.values())
         cls.events = {str(e["id"]): {"summary": e.get("summary") or "", "body": e.get("html_body") or ""}

@@ -2,14 +2,14 @@ import datetime as dt
 
 import pytest
 
-from trygg.areas.goteborg import load_goteborg
+from trygg.areas.demo import load_demo_municipality
 from trygg.incidents.placement import locate_points
 from trygg.incidents.synthetic import HOTSPOTS, generate
 
 
 @pytest.mark.django_db
 def test_synthetic_est_reports_land_around_the_named_places():
-    load_goteborg(include_basomraden=False)
+    load_demo_municipality(basomraden=False, gazetteer=False)
     rows = generate(dt.date(2026, 8, 22), n=800, seed=7)
     areas = locate_points([r["lon"] for r in rows], [r["lat"] for r in rows])
     placed = [(r, a) for r, a in zip(rows, areas, strict=True) if a is not None]

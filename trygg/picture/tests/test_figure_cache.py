@@ -48,9 +48,12 @@ class FigureCacheTestCase(BaseTestCase):
         self.addCleanup(caches["figures"].clear)
 
     def test_it_works(self):
+        """Two viewers (so the whole page is not served from the page cache the second time:
+        ``test_page_cache``) share the figures."""
         self.login("alice")
         with mock.patch.object(figures, "compute_picture", wraps=figures.compute_picture) as compute:
             first, r1 = queries_of(self.client, "/lagesbild/1/" + Q)
+            self.login("bob")
             second, r2 = queries_of(self.client, "/lagesbild/1/" + Q)
         self.assertEqual(compute.call_count, 1)
         self.assertLess(second, first - 10)

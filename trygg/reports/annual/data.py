@@ -195,8 +195,8 @@ def collect(year: int, theme: str, progress=None, municipality: str | None = Non
     # 4. The collaboration survey
     tick("collaboration")
     rnd = CollaborationRound.objects.filter(year=year).first()
-    rep.collaboration = {"round": rnd, "summary": collaboration.round_summary(rnd) if rnd else None,
-                         "trend": collaboration.trend(year),
+    rep.collaboration = {"round": rnd, "summary": collaboration.round_summary(rnd, city) if rnd else None,
+                         "trend": collaboration.trend(year, city),
                          "short_labels": [str(v) for v in collaboration.QUESTION_SHORT.values()]}
     if rnd:
         s = rep.collaboration["summary"]

@@ -395,7 +395,7 @@ def _problems(s: Section, area) -> list:
 
 
 def _indicator_label(goal) -> str:
-    from trygg.incidents.bra import crime_type_label
+    from trygg.incidents.categories import crime_type_label
 
     name = crime_type_label if goal.sources == "bra" else category_label
     what = name(goal.category) if goal.category else (theme_label(goal.theme) if goal.theme else _("all themes"))

@@ -1,12 +1,14 @@
 from django.urls import reverse
 
+from trygg.jobs.models import Job
 from trygg.reports.models import Conference
+from trygg.testing.jobs import JobsMixin
 from trygg.testing.personas import BaseTestCase
 
 from .fixtures import fill
 
 
-class AnnualViewsTestCase(BaseTestCase):
+class AnnualViewsTestCase(JobsMixin, BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -16,16 +18,31 @@ class AnnualViewsTestCase(BaseTestCase):
         self.login("ulla")
         r = self.client.get(reverse("reports:index"), {"year": 2025, "theme": "narkotika", "fmt": "html"})
         self.assertRedirects(r, reverse("reports:annual", args=[2025, "narkotika"]), fetch_redirect_response=False)
-        r = self.client.get(reverse("reports:annual", args=[2025, "narkotika"]))
+        r = self.fetch(reverse("reports:annual", args=[2025, "narkotika"]))  # built by a background job
         self.assertContains(r, "Nordost")
         self.assertContains(r, reverse("reports:annual_file", args=[2025, "narkotika", "pdf"]))
-        r = self.client.get(reverse("reports:annual_file", args=[2025, "narkotika", "xlsx"]))
-        self.assertEqual(r.content[:2], b"PK")
+        r = self.fetch(reverse("reports:annual_file", args=[2025, "narkotika", "xlsx"]))
+        self.assertEqual(b"".join(r.streaming_content)[:2], b"PK")
 
     def test_attach_pdf_to_conference(self):
         self.login("ulla")
         r = self.client.post(reverse("reports:conference_attach", args=[2025]))
         self.assertRedirects(r, reverse("reports:conference", args=[2025]))
+        page = self.client.get(reverse("reports:conference", args=[2025]))  # queued: the page follows the job
+        self.assertContains(page, "data-job-status")
+        self.assertContains(page, "job-progress.js")
+        self.assertNotContains(page, "Generate again")
+        self.client.post(reverse("reports:conference_attach", args=[2025]))  # a second click: the same job
+        self.assertEqual(Job.objects.filter(kind="conference-analysis").count(), 1)
+        self.login("lena")  # sees the conference, not the job (city-wide analysis only)
+        self.assertNotContains(self.client.get(reverse("reports:conference", args=[2025])), "data-job-status")
+        self.login("ulla")
+        self.run_jobs()
+        page = self.client.get(reverse("reports:conference", args=[2025]))
+        self.assertNotContains(page, "data-job-status")
+        self.assertContains(page, reverse("reports:conference_pdf", args=[2025]))
+        self.client.post(reverse("reports:conference_attach", args=[2025]))  # nothing changed: nothing to do
+        self.assertEqual(Job.objects.filter(status=Job.Status.QUEUED).count(), 0)
         conf = Conference.objects.get(year=2025)
         self.assertTrue(conf.analysis_pdf.name.endswith(".pdf"))
         self.login("dina")  # anyone who sees the picture may download the attached analysis

@@ -13,6 +13,29 @@ def test_wilson_matches_reference_values():
     assert lo == 0 and math.isclose(hi, 27.75, abs_tol=0.01)
 
 
+def test_wilson_agrees_with_statsmodels():
+    """SciPy's Wilson interval (what Trygg uses) against statsmodels' independent implementation."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    for k, n in [(0, 10), (1, 10), (5, 10), (10, 10), (81, 263), (3, 1000), (412, 977), (1, 1)]:
+        for alpha in (0.05, 0.1, 0.01):
+            lo, hi = wilson_interval(100 * k / n, n, alpha=alpha)
+            ref_lo, ref_hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+            assert math.isclose(lo, 100 * ref_lo, abs_tol=1e-9) and math.isclose(hi, 100 * ref_hi, abs_tol=1e-9), \
+                (k, n, alpha)
+
+
+def test_wilson_takes_whole_respondents_and_refuses_nonsense():
+    # 30.8 % of 263 is 81 people: the same interval as 81/263 exactly
+    assert wilson_interval(30.8, 263) == wilson_interval(100 * 81 / 263, 263)
+    for share, n in [(50, 0), (101, 10), (-1, 10)]:
+        try:
+            wilson_interval(share, n)
+        except ValueError:
+            continue
+        raise AssertionError(f"accepted {share} % of {n}")
+
+
 def test_mean_interval():
     lo, hi = mean_interval(2.0, 1.0, 100)
     assert math.isclose(hi - 2.0, 0.196, abs_tol=1e-3) and math.isclose(2.0 - lo, 0.196, abs_tol=1e-3)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trygg.accounts.models import Membership, Organisation, Role
+from trygg.accounts.municipalities import sole_municipality
 from trygg.areas.models import Area
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--organisation", required=True, help="organisation name (must exist)")
-        parser.add_argument("--area", help="area code or name; omit for the whole city")
+        parser.add_argument("--area", help="area code or name; for a city-wide role its municipality (may be "
+                                               "omitted where only one municipality is set up)")
         parser.add_argument("--password", help="password (prompted if omitted)")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
@@ -32,11 +34,15 @@ class Command(BaseCommand):
         if org is None:
             names = ", ".join(Organisation.objects.values_list("name", flat=True)) or "none"
             raise CommandError(f"organisation {o['organisation']!r} not found (known: {names})")
-        area = None
         if o["area"]:
             area = Area.objects.filter(code=o["area"]).first() or Area.objects.filter(name__iexact=o["area"]).first()
             if area is None:
                 raise CommandError(f"area {o['area']!r} not found (give its code or exact name)")
+        else:
+            area = sole_municipality()
+            if area is None:
+                raise CommandError("give --area: the municipality (for a city-wide role) or an area in it; "
+                                   "several municipalities or none are set up, so Trygg cannot tell which")
         password = o["password"] or getpass.getpass("Password: ")
         user = User(username=o["username"], first_name=o["first_name"], last_name=o["last_name"], email=o["email"])
         try:
@@ -48,5 +54,5 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
         user.save()
         Membership.objects.create(user=user, organisation=org, role=o["role"], area=area)
-        where = area.name if area else "the whole city"
+        where = area.name
         self.stdout.write(self.style.SUCCESS(f"Created {user.username}: {Role(o['role']).label}, {org}, {where}"))

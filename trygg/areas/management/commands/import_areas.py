@@ -1,18 +1,22 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.areas.goteborg import load_goteborg, load_sweden
 from trygg.areas.loading import AreaImportError, load_layer
 from trygg.areas.models import Level
+from trygg.areas.municipality_setup import setup_municipality
+from trygg.areas.schemes import SHIPPED, SchemeError
+from trygg.areas.sweden import load_sweden
 
 
 class Command(BaseCommand):
     help = (
         "Import one level of areas from a GeoJSON file (WGS84), atomically and idempotently. "
-        "Use FILE 'goteborg' or 'sweden' for the layers that ship with Trygg."
+        "Use FILE 'sweden' for Sweden's municipalities, or the folder name of a municipality shipped in "
+        "trygg/areas/data/municipalities/ for its areas (the same as trygg setup municipality on that folder)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="GeoJSON FeatureCollection (.geojson or .geojson.gz), or goteborg|sweden")
+        parser.add_argument("file", help="GeoJSON FeatureCollection (.geojson or .geojson.gz), sweden, or a shipped "
+                                         "municipality's folder name")
         parser.add_argument("--level", choices=Level.values)
         parser.add_argument("--code-field")
         parser.add_argument("--name-field")
@@ -26,8 +30,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            if o["file"] == "goteborg":
-                load_goteborg(self.stdout)
+            shipped = SHIPPED / o["file"]
+            if "/" not in o["file"] and o["file"] and (shipped / "municipality.toml").exists():
+                setup_municipality(shipped, self.stdout)
                 return
             if o["file"] == "sweden":
                 load_sweden(self.stdout)
@@ -44,7 +49,7 @@ class Command(BaseCommand):
                 population_fields=pop, population_year=o["population_year"], population_source=str(o["file"]),
                 invalid_geometry=o["invalid_geometry"],
             )
-        except AreaImportError as exc:
+        except (AreaImportError, SchemeError) as exc:
             raise CommandError(str(exc))
         self.stdout.write(self.style.SUCCESS(
             f"{o['file']}: {res.created} new, {res.updated} updated, {res.unchanged} unchanged areas "

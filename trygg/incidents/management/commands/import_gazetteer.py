@@ -3,16 +3,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.areas.models import Area, Level
-from trygg.incidents.placing import GazetteerDataError, load_gazetteer
+from trygg.incidents.placing import GazetteerDataError, load_gazetteer, shipped_sources
 
 
 class Command(BaseCommand):
-    help = ("Load the shipped gazetteer (place names → areas) for every municipality it covers, or one "
-            "municipality's own list (CSV: name, area[, note]). Atomic; the analyst's own names are kept. "
-            "Run `trygg place police-events` afterwards to apply it to stored events.")
+    help = ("Load the gazetteers (place names → areas) that the shipped municipality configurations name "
+            "([gazetteer] in municipality.toml; trygg setup municipality loads a municipality's with it) for "
+            "every municipality they cover, or one municipality's own list (CSV: name, area[, note]). Atomic; "
+            "the analyst's own names are kept. Run `trygg place police-events` afterwards to apply it to stored "
+            "events.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipality", help="municipality code (default: all the shipped data covers)")
+        parser.add_argument("--municipality", help="municipality code (default: all the shipped gazetteers cover)")
         parser.add_argument("--file", help="a CSV of names (name, area code, note) for --municipality")
 
     def handle(self, *args, municipality=None, file=None, **options):
@@ -33,6 +35,11 @@ class Command(BaseCommand):
                     raise CommandError(f"{file}: no such file")
                 counts = load_gazetteer(munis, curated_file=path, stdout=self.stdout)
             else:
+                if munis and not shipped_sources().covers(munis[0]):
+                    # reloading would only remove the names its own configuration's setup loaded
+                    raise CommandError(f"--municipality {municipality}: no shipped configuration has a gazetteer for "
+                                       f"{munis[0].name}; run `trygg setup municipality FOLDER` with its own "
+                                       "configuration, or give --file")
                 counts = load_gazetteer(munis, stdout=self.stdout)
         except GazetteerDataError as exc:
             raise CommandError(str(exc))

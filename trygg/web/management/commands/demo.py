@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate and load the demo: Göteborg's areas, partners, demo logins and demo data (idempotent)."
+    help = ("Migrate and load the demo: the demo's municipality (set up from its shipped configuration, "
+            "as trygg setup municipality does), partners, demo logins and demo data (idempotent).")
 
     def add_arguments(self, parser):
         parser.add_argument("--skip", action="append", default=[], help="skip a demo step (module name)")

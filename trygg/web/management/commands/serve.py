@@ -5,10 +5,16 @@ packaged by Debian, documented by Django; each worker is its own process, so the
 statistics of one request never stall the others (Python's GIL), and a worker that dies is
 replaced. The gthread worker adds a few threads per process for slow clients. Workers default
 to 2 × CPU cores + 1 (gunicorn's own advice), at most ``--max-workers``.
+
+Beside the web server it starts the background job runner (``trygg jobs work``: the annual
+report and other long work, see ``trygg.jobs``) as a child process, stopped with the server;
+``--no-worker`` leaves it out (when ``trygg scheduler`` or another ``trygg jobs work`` runs them).
 """
 
 import multiprocessing
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -54,6 +60,34 @@ def gunicorn_options(addrport: str, workers: int, threads: int, timeout: int) ->
     }
 
 
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "trygg.cli", "jobs", "work", "--parent", str(os.getpid())]
+
+
+def start_worker(out) -> subprocess.Popen:
+    """``trygg jobs work`` as a child process (its own process group: Ctrl-C in the terminal
+    reaches it through :func:`stop_worker`, after the server, not halfway through a job)."""
+    from django.db import connections
+
+    connections.close_all()
+    proc = subprocess.Popen(worker_command(), env=os.environ.copy(), start_new_session=True)
+    proc.owner = os.getpid()  # gunicorn's forked workers run the caller's `finally` too: not theirs to stop
+    out(f"Background job runner: trygg jobs work (pid {proc.pid})")
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen | None, wait: int = 60) -> None:
+    """SIGTERM: the runner finishes the job it runs (at most ``wait`` seconds), then stops."""
+    if proc is None or getattr(proc, "owner", os.getpid()) != os.getpid() or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Command(BaseCommand):
     help = ("Serve Trygg with gunicorn (production: workers sized to the machine, hashed static files); "
             "--dev runs Django's development server instead.")
@@ -70,6 +104,8 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=int(os.environ.get("TRYGG_WORKER_TIMEOUT", "120")),
                             help="seconds before a stuck worker is restarted (reports take a while)")
         parser.add_argument("--no-collectstatic", action="store_true", help="static files are already collected")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the background job runner (trygg jobs work) beside the server")
 
     def handle(self, *args, **opts):
         from trygg.web.checks import require_secret_key
@@ -85,6 +121,15 @@ class Command(BaseCommand):
                                % {"n": len(pending), "first": pending[0]})
         if not opts["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # with --dev --reload Django runs this command again in a child process (RUN_MAIN): one runner is enough
+        reloaded = os.environ.get("RUN_MAIN") == "true"
+        worker = None if opts["no_worker"] or reloaded else start_worker(self.stdout.write)
+        try:
+            self._serve(opts)
+        finally:
+            stop_worker(worker)
+
+    def _serve(self, opts):
         if opts["dev"]:
             call_command("runserver", opts["addrport"], use_reloader=opts["reload"])
             return

@@ -23,7 +23,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("incidents", "0008_area_path_served_by_the_area_date_index"),
+        ("incidents", "0010_load_themes_and_categories"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

@@ -28,7 +28,7 @@ def create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("incidents", "0011_daily_counts"),
+        ("incidents", "0013_daily_counts"),
     ]
 
     operations = [

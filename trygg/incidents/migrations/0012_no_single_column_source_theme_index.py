@@ -30,7 +30,7 @@ def create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("incidents", "0009_date_brin_postgresql"),
+        ("incidents", "0011_date_brin_postgresql"),
     ]
 
     operations = [
@@ -45,10 +45,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="incident",
                     name="theme",
-                    field=models.CharField(choices=[
-                        ("narkotika", "Narcotics"), ("organiserad-brottslighet", "Organised crime and serious violence"),
-                        ("vald", "Violence"), ("egendom", "Property crime"), ("ordning", "Public order and safety"),
-                        ("trafik", "Traffic"), ("ovrigt", "Other")], max_length=40, verbose_name="theme"),
+                    field=models.CharField(max_length=40, verbose_name="theme"),
                 ),
             ],
             database_operations=[migrations.RunPython(drop, create)],

@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0010_no_single_column_source_theme_index'),
+        ('incidents', '0012_no_single_column_source_theme_index'),
     ]
 
     operations = [
