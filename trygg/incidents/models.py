@@ -132,7 +132,7 @@ class Incident(models.Model):
 
     # no single-column index on the source nor the theme: the (source, date, …) index and the
     # (source, source_id) constraint serve the source by their prefix, and a one-value-for-most-rows
-    # index only lured PostgreSQL into BitmapAnds with the area/date index (migration 0010)
+    # index only lured PostgreSQL into BitmapAnds with the area/date index (migration 0012)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     source_id = models.CharField(_("source id"), max_length=100)
     occurred_at = models.DateTimeField(_("time"))
@@ -184,7 +184,7 @@ class Incident(models.Model):
             # index alone. Both count indexes cover every column a count reads, so whichever the
             # planner takes for an area and a period it reads no row, only the smaller slice
             # (PostgreSQL); SQLite is told which (``IncidentQuerySet.within``). It also serves the
-            # coverage rules' daily counts per source (migration 0012: the (source, date, …) index it
+            # coverage rules' daily counts per source (migration 0014: the (source, date, …) index it
             # replaces lured SQLite into skip-scans of the two sources for the country's periods)
             models.Index(fields=["date", "area_path", "source", "category", "theme", "synthetic", "id"],
                          name="incident_date_area_counts"),
