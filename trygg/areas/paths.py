@@ -7,7 +7,7 @@ figures and for access control alike. When an area moves (a new parent or a new 
 :data:`area_moved` so that each copy is rewritten the same way, inside the caller's transaction.
 """
 
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.db.models.lookups import Exact
 from django.dispatch import Signal
@@ -21,10 +21,15 @@ def codes(path: str) -> list[str]:
     return [c for c in path.strip("/").split("/") if c]
 
 
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, exactly: the LIKE keeps the index, the comparison of the
+    leading characters keeps it case-sensitive (SQLite's LIKE is not)."""
+    return Q(**{f"{field}__startswith": prefix}) & Q(Exact(Substr(F(field), 1, len(prefix)), prefix))
+
+
 def with_prefix(queryset, field: str, prefix: str):
-    """Rows whose ``field`` starts with ``prefix``, exactly: the LIKE keeps the index, the
-    comparison of the leading characters keeps it case-sensitive (SQLite's LIKE is not)."""
-    return queryset.filter(**{f"{field}__startswith": prefix}).filter(Exact(Substr(F(field), 1, len(prefix)), prefix))
+    """Rows whose ``field`` starts with ``prefix``, exactly (:func:`prefix_q`)."""
+    return queryset.filter(prefix_q(field, prefix))
 
 
 def replace_prefix(queryset, field: str, old: str, new: str) -> int:

@@ -18,9 +18,10 @@ class IncidentsConfig(AppConfig):
 
         connect_signals()
 
-        from . import categories
+        from . import categories, daily
 
         categories.connect_signals()
+        daily.connect_signals()
 
         from django.db.models.signals import post_migrate
 

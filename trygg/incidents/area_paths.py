@@ -1,9 +1,11 @@
 """Incidents follow their area when it moves: ``area_path`` (and the municipality, when the move
-crosses one) is rewritten with the area's own prefix, in the mover's transaction."""
+crosses one) is rewritten with the area's own prefix, in the mover's transaction, and so are the
+pre-aggregated daily counts (``trygg.incidents.daily``)."""
 
 from trygg.areas.models import Area, Level
 from trygg.areas.paths import codes, replace_prefix, with_prefix
 
+from . import daily
 from .models import Incident
 
 
@@ -17,3 +19,4 @@ def follow_area_move(sender, area, old_path: str, new_path: str, using: str, **k
     before, after = municipality_of(old_path, using), municipality_of(new_path, using)
     if after is not None and before != after:
         with_prefix(incidents, "area_path", new_path).update(municipality=after)
+    daily.refresh_paths([old_path, new_path], using)

@@ -94,9 +94,9 @@ def last_complete_day(days: list[dt.date], counts: list[int], threshold: float =
 
 
 def daily_rows():
-    """``(source, date, count)`` of the incidents that count: read from the (source, date, category)
-    index alone."""
-    return Incident.objects.counted().order_by().values_list("source", "date").annotate(n=Count("id"))
+    """``(date, source, count)`` of the incidents that count: read from the (date, area_path,
+    source, category, …) index alone, in its order."""
+    return Incident.objects.counted().order_by().values_list("date", "source").annotate(n=Count("id"))
 
 
 def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
@@ -106,7 +106,7 @@ def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
     value = cache.get(key)
     if value is None:
         value = {}
-        for source, day, n in sorted(daily_rows()):
+        for day, source, n in sorted(daily_rows()):
             days, counts = value.setdefault(source, ([], []))
             days.append(day)
             counts.append(n)

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from trygg.privacy import find_personal_data, redact
 from trygg.privacy.guard import TextTooLong
 
-from . import dataversion
+from . import daily, dataversion
 from .models import ImportRun
 
 REDACT, REJECT = "redact", "reject"
@@ -101,6 +101,7 @@ def write_phase(run: ImportRun):
             ImportRun.objects.filter(pk=run.pk).update(started_at=started)
             run.started_at = started
         yield run
+        daily.refresh_run(run)  # the pre-aggregated counts of the days the run wrote
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()
         run.save()

@@ -23,6 +23,18 @@ class Placement(models.TextChoices):
     COUNTY = "county", _("county only")
 
 
+class Unindexed(Func):
+    """The value of a column written so that no index on it serves a condition or an ORDER BY /
+    MIN / MAX on it (SQLite ``+date``, PostgreSQL ``date + 0``): for queries that must read the
+    (area_path, date, …) index, where a planner would otherwise walk the date index in order and
+    test the area of each row (every row of the table for an area with no data)."""
+
+    template = "(%(expressions)s + 0)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 class IncidentQuerySet(models.QuerySet):
     def counted(self):
         """Incidents that count as one event each (police summaries and updates left out)."""
@@ -31,21 +43,41 @@ class IncidentQuerySet(models.QuerySet):
     def within(self, area, start=None, end=None):
         """Incidents in ``area`` or any area below it, as an index-friendly range on ``area_path``
         (``trygg.areas.subtree``), optionally from ``start`` to ``end`` inclusive, so that the
-        (area_path, date) index serves area-and-period counts. SQLite picks the single-column date
-        index for such counts (even after ANALYZE; 20–36× slower at country scale), so there the
-        date terms are written as ``+date``, which no index can serve."""
-        qs = within_area(self, area, "area_path")
+        (area_path, date, …) index serves area-and-period counts, and the (date, area_path, …) index
+        the whole country's. PostgreSQL's planner picks between the two by its statistics (both
+        hold every column a count reads). SQLite's picked the date-first index for an area's counts
+        (even after ANALYZE; 20–36× slower at country scale), so there one term is written so that no
+        index can serve it (:class:`Unindexed`): the date for an area, the path for the country."""
+        sqlite = connections[self.db].vendor == "sqlite"
+        country = area.path.count("/") == 2  # "/SE/": every placed incident
+        if sqlite and country and (start is not None or end is not None):
+            qs = self.alias(path_unindexed=Unindexed(F("area_path"), output_field=models.CharField()))
+            qs = qs.filter(subtree_q(area.path, "path_unindexed", self.db))
+        else:
+            qs = within_area(self, area, "area_path")
+        return qs.dated(start, end, by_area=not country)
+
+    def dated(self, start=None, end=None, *, by_area: bool = True):
+        """From ``start`` to ``end`` inclusive (either may be None), for counts read by area
+        (``by_area``: on SQLite the date terms then serve no index, see :meth:`within`) or for the
+        whole country."""
+        qs = self
         if start is None and end is None:
             return qs
         day = "date"
-        if connections[qs.db].vendor == "sqlite":
-            qs = qs.alias(day_unindexed=Func(F("date"), template="+%(expressions)s", output_field=models.DateField()))
+        if by_area and connections[self.db].vendor == "sqlite":
+            qs = qs.alias(day_unindexed=Unindexed(F("date"), output_field=models.DateField()))
             day = "day_unindexed"
         if start is not None:
             qs = qs.filter(**{f"{day}__gte": start})
         if end is not None:
             qs = qs.filter(**{f"{day}__lte": end})
         return qs
+
+    def latest_date(self):
+        """The latest ``date`` of these incidents (None when there are none), read from the rows the
+        other filters select: never from the date index walked backwards (see :class:`Unindexed`)."""
+        return self.aggregate(d=models.Max(Unindexed(F("date"), output_field=models.DateField())))["d"]
 
     def within_q(self, area) -> models.Q:
         """The area condition of :meth:`within`, for filtered aggregates over several areas at once."""
@@ -98,15 +130,19 @@ class ImportRun(models.Model):
 class Incident(models.Model):
     """One event or observation. Places and situations only, never identifiable people."""
 
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, db_index=True)
+    # no single-column index on the source nor the theme: the (source, date, …) index and the
+    # (source, source_id) constraint serve the source by their prefix, and a one-value-for-most-rows
+    # index only lured PostgreSQL into BitmapAnds with the area/date index (migration 0012)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     source_id = models.CharField(_("source id"), max_length=100)
     occurred_at = models.DateTimeField(_("time"))
-    date = models.DateField(_("date"), db_index=True)  # local (Europe/Stockholm) date of occurred_at
+    # local (Europe/Stockholm) date of occurred_at; indexed first in (date, area_path, …) below
+    date = models.DateField(_("date"))
     event_type = models.CharField(_("event type"), max_length=120, blank=True)  # raw type of the source
     # slugs of the Category and Theme tables (plain text: the tables are edited in the admin, and a
     # category's theme is copied here when it changes, Category.save)
     category = models.CharField(_("category"), max_length=40)
-    theme = models.CharField(_("theme"), max_length=40, db_index=True)
+    theme = models.CharField(_("theme"), max_length=40)
     municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("municipality"))
     area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT,
@@ -139,14 +175,19 @@ class Incident(models.Model):
         ordering = ["-occurred_at"]
         constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="incident_unique_source_id")]
         indexes = [
-            # with the category (and the id, for PostgreSQL): the coverage rules' daily counts per source
-            # from the index alone
-            models.Index(fields=["source", "date", "category", "id"], name="incident_source_date_category"),
             # the area-and-period counts (trygg.numbers.queries) read only these columns: the index
             # covers them (an index-only scan on both databases, no row lookups in a table stored in
             # arrival order); the id last for PostgreSQL's COUNT("id")
             models.Index(fields=["area_path", "date", "source", "category", "theme", "synthetic", "id"],
                          name="incident_area_date_counts"),
+            # the same columns date first: the whole country's (or a big area's) short period from the
+            # index alone. Both count indexes cover every column a count reads, so whichever the
+            # planner takes for an area and a period it reads no row, only the smaller slice
+            # (PostgreSQL); SQLite is told which (``IncidentQuerySet.within``). It also serves the
+            # coverage rules' daily counts per source (migration 0014: the (source, date, …) index it
+            # replaces lured SQLite into skip-scans of the two sources for the country's periods)
+            models.Index(fields=["date", "area_path", "source", "category", "theme", "synthetic", "id"],
+                         name="incident_date_area_counts"),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
@@ -163,6 +204,33 @@ class Incident(models.Model):
     def save(self, *args, **kwargs):
         self.area_path = self.area.path if self.area_id else ""
         super().save(*args, **kwargs)
+
+
+class DailyCount(models.Model):
+    """Incidents per area path, source, category (with its theme), synthetic flag and day: the
+    incident table pre-aggregated (every category, the uncounted ones too), kept in step in the
+    writer's own transaction by every import and edit (``trygg.incidents.daily``) and rebuilt by
+    ``trygg rebuild-daily``. One row per cell with at least one incident; the refresh keeps the
+    cells unique (no constraint: its index would be a second copy of the table)."""
+
+    day = models.DateField()
+    area_path = models.CharField(max_length=400)
+    source = models.CharField(max_length=10)
+    category = models.CharField(max_length=40)
+    theme = models.CharField(max_length=40)
+    synthetic = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # an area's period, read from the index alone (as the incidents' area/date index)
+            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "n"],
+                         name="daily_area_day_counts"),
+            models.Index(fields=["day"], name="daily_day"),  # the refresh of a day's cells
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.area_path} {self.source} {self.category}: {self.n}"
 
 
 class CrimeStatistic(models.Model):
@@ -232,7 +300,11 @@ class ThemeCopied(Named):
             from .dataversion import bump
 
             self.theme_copies().exclude(theme=new).update(theme=new)
+            self.theme_moved(new)
             bump()
+
+    def theme_moved(self, new: str) -> None:
+        """After the copies took theme ``new``: what else holds them (the daily counts)."""
 
 
 class Category(ThemeCopied):
@@ -251,6 +323,10 @@ class Category(ThemeCopied):
 
     def theme_copies(self):
         return Incident.objects.filter(category=self.slug)
+
+    def theme_moved(self, new: str) -> None:
+        # a cell is one category's: it takes the theme as its incidents did (trygg.incidents.daily)
+        DailyCount.objects.filter(category=self.slug).exclude(theme=new).update(theme=new)
 
 
 class PoliceEventType(models.Model):

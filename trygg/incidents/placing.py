@@ -24,7 +24,7 @@ from django.db import transaction
 from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 
-from . import dataversion
+from . import daily, dataversion
 from .gazetteer import Gazetteer, Result, _common_path, _parent_path, name_key
 from .models import Incident, Placement, PlaceName, Source
 
@@ -291,5 +291,6 @@ def replace_police_events(*, dry_run: bool = False, placer: Placer | None = None
         with transaction.atomic():
             Incident.objects.bulk_update(changed, ["municipality", "area", "area_path", "placement", "place_text",
                                                    "place_level"], batch_size=500)
+            daily.refresh_days({inc.date for inc in changed})
             dataversion.bump()  # bulk_update sends no signals
     return moves

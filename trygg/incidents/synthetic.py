@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from django.utils import timezone
 
-from . import dataversion
+from . import daily, dataversion
 from .est import placed_incident
 from .models import Incident, Placement, Source
 from .placement import MunicipalityIndex, locate_points
@@ -79,5 +79,6 @@ def load_synthetic(end_date, n=3000, seed=7, organisation=None) -> int:
             area=area, placement=Placement.POINT, lon=r["lon"], lat=r["lat"], place_text=r["spot"],
             body="Syntetisk demorapport.", organisation=organisation, synthetic=True))
     Incident.objects.bulk_create(objs, batch_size=2000)
+    daily.refresh_days({o.date for o in objs})
     dataversion.bump()  # bulk_create sends no signals
     return len(objs)

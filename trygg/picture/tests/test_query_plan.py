@@ -18,7 +18,7 @@ from trygg.testing.personas import BaseTestCase
 from .world import make
 
 AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["area_path", "date"])
-SOURCE_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["source", "date"])
+DATE_AREA_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["date", "area_path"])
 START = dt.date(2025, 3, 1)
 
 
@@ -72,14 +72,11 @@ class QueryPlanTestCase(BaseTestCase):
         # every incident of the area before testing its date (SQLite, 3.9 s for the country)
         self.assertFalse(Incident._meta.get_field("area_path").db_index)
         qs = queries.incidents_in(self.nordost, START - dt.timedelta(days=27), START).order_by("-occurred_at")[:25]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
         self.assertIn(AREA_DATE_INDEX, qs.explain())
 
     @unittest.skipUnless(connection.vendor == "sqlite", "SQLite query plan")
     def test_sqlite_reads_the_coverage_counts_from_an_index(self):
-        self.assertIn(f"COVERING INDEX {SOURCE_DATE_INDEX}", coverage.daily_rows().explain())
+        self.assertIn(f"COVERING INDEX {DATE_AREA_INDEX}", coverage.daily_rows().explain())
 
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
     def test_postgresql_reads_the_coverage_counts_from_an_index(self):
@@ -89,12 +86,13 @@ class QueryPlanTestCase(BaseTestCase):
             # with plain index scans off, only an index that holds every column read can serve it
             # (the planner's choice between the two depends on the visibility map, i.e. on VACUUM)
             cursor.execute("SET LOCAL enable_indexscan = off")
-        self.assertIn(f"Index Only Scan using {SOURCE_DATE_INDEX}", coverage.daily_rows().explain())
+        plan = coverage.daily_rows().explain()
+        self.assertTrue(f"Index Only Scan using {DATE_AREA_INDEX}" in plan
+                        or f"Index Only Scan using {AREA_DATE_INDEX}" in plan, plan)
 
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
     def test_postgresql_uses_the_area_date_index(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+        # the planner's own choice (ANALYZEd, no planner settings)
         plan = self.main_count().explain()
         self.assertIn(AREA_DATE_INDEX, plan)
         self.assertIn("area_path", plan)

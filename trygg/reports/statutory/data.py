@@ -154,7 +154,7 @@ def source_currency(area) -> list[list]:
     runs = {r["source"]: r["latest_import"] for r in queries.data_sources()}
     rows = []
     for s in figures.SOURCES:
-        latest = queries.counted().filter(source=s).within(area).aggregate(m=Max("date"))["m"]
+        latest = queries.counted().filter(source=s).within(area).latest_date()
         begin = coverage.coverage_start(s)
         rows.append([str(figures.SOURCE_LABELS[s]), _d(begin) if begin else (_("from the first day") if latest else str(NO_DATA)),
                      _d(latest), _import_label(runs, s)])

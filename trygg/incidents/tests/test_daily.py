@@ -1,0 +1,145 @@
+"""The pre-aggregated daily counts stay equal to counts of the incident table after every kind of
+write: the police import (new events, then events enriched and re-placed by a later file), the EST
+import, the EST form's and API's saves (a report edited to another area and day, deleted), synthetic
+demo rows, re-placing by the gazetteer, an area move, a category moved to another theme, the data
+retention, and the rebuild command."""
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from trygg.incidents import daily, synthetic
+from trygg.incidents.models import DailyCount, Incident, PlaceName
+from trygg.ops.retention import run_retention
+from trygg.testing.personas import BaseTestCase
+
+from .test_placement import WorldMixin
+
+DATA = Path(__file__).parent / "data"
+KEY = ("area_path", "source", "category", "theme", "synthetic")
+
+
+def police_event(id_, summary, when="2025-05-03 9:05:00 +02:00", body="", type_="Misshandel"):
+    return {"id": id_, "datetime": when, "name": f"03 maj 08:40, {type_}, Göteborg", "summary": summary,
+            "html_body": body, "url": f"/x/{id_}/", "type": type_,
+            "location": {"name": "Västra Götalands län", "gps": "58.252793,13.059643"}}
+
+
+class DailyCountsTestCase(WorldMixin, BaseTestCase):
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def write(self, records, name="events.json"):
+        path = self.tmp / name
+        path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    def load_synthetic(self, n):
+        """``synthetic.load_synthetic`` over the test world's areas (no demo municipality loaded)."""
+        centres = {h[1]: (11.96, 57.76) for h in synthetic.HOTSPOTS}
+        with mock.patch.object(synthetic, "hotspot_centres", return_value=centres), \
+                mock.patch.object(synthetic, "locate_points",
+                                  side_effect=lambda lons, lats: [(self.hjallbo, self.vallgraven)[i % 2]
+                                                                  for i in range(len(lons))]):
+            return synthetic.load_synthetic(dt.date(2025, 3, 31), n=n)
+
+    def assertInStep(self):
+        raw = Counter({(r["date"], *(r[k] for k in KEY)): r["n"] for r in Incident.objects.order_by()
+                       .values("date", *KEY).annotate(n=Count("id"))})
+        cells = list(DailyCount.objects.values_list("day", *KEY, "n"))
+        keys = [c[:-1] for c in cells]
+        self.assertEqual(len(keys), len(set(keys)), "one row per cell")
+        self.assertEqual(Counter({c[:-1]: c[-1] for c in cells}), raw)
+        self.assertTrue(all(c[-1] > 0 for c in cells))
+        return raw
+
+    def test_imports(self):
+        call_command("import_police_events", str(self.write([
+            police_event(1, "Rån i Hjällbo.", type_="Rån"), police_event(2, "Bråk."),
+            police_event(3, "Sammanfattning natt", type_="Sammanfattning natt"),
+            police_event(4, "Stöld.", when="2025-04-01 22:00:00 +02:00", type_="Stöld")])), stdout=StringIO())
+        self.assertEqual(sum(self.assertInStep().values()), 4)
+        # a later file: event 2 again with its page text (enriched, placed in a district), a new one
+        PlaceName.objects.create(municipality=self.goteborg, name="Kvarngatan", area=self.eriksbo)
+        call_command("import_police_events", str(self.write([
+            police_event(2, "Bråk.", body="Bråk på Kvarngatan."), police_event(5, "Rån.", type_="Rån")], "b.json")),
+            stdout=StringIO())
+        self.assertEqual(Incident.objects.get(source_id="2").area, self.eriksbo)
+        self.assertEqual(DailyCount.objects.get(area_path=self.eriksbo.path).n, 1)
+        self.assertInStep()
+        call_command("import_est", str(DATA / "est_sample.csv"), stdout=StringIO())
+        self.assertEqual(sum(self.assertInStep().values()), 8)
+
+    def test_replacing_by_the_gazetteer_and_an_area_move(self):
+        call_command("import_police_events", str(self.write([police_event(1, "Rån på Kvarngatan."),
+                                                             police_event(2, "Bråk i Angered.")])), stdout=StringIO())
+        PlaceName.objects.create(municipality=self.goteborg, name="Kvarngatan", area=self.eriksbo)
+        call_command("place_police_events", stdout=StringIO())
+        self.assertEqual(Incident.objects.get(source_id="1").area_path, self.eriksbo.path)
+        self.assertInStep()
+        old = self.eriksbo.path
+        self.eriksbo.refresh_from_db()
+        self.eriksbo.parent = self.centrum
+        self.eriksbo.save()
+        self.assertNotEqual(self.eriksbo.path, old)
+        self.assertFalse(DailyCount.objects.filter(area_path=old).exists())
+        self.assertEqual(DailyCount.objects.get(area_path=self.eriksbo.path).n, 1)
+        self.assertInStep()
+
+    def test_saves_and_deletions_of_single_reports(self):
+        day = dt.date(2025, 3, 10)
+        a = Incident(source="est", source_id="form-1", occurred_at=dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC),
+                     date=day, category="klotter", theme="ordning", area=self.hjallbo, placement="area")
+        a.save()
+        b = Incident(source="est", source_id="form-2", occurred_at=dt.datetime(2025, 3, 10, 13, tzinfo=dt.UTC),
+                     date=day, category="klotter", theme="ordning", area=self.hjallbo, placement="area")
+        b.save()
+        self.assertEqual(DailyCount.objects.get().n, 2)
+        b.area, b.date = self.vallgraven, day + dt.timedelta(days=1)  # edited to another area and day
+        b.save()
+        self.assertEqual(DailyCount.objects.get(area_path=self.hjallbo.path).n, 1)
+        self.assertInStep()
+        a.delete()
+        self.assertFalse(DailyCount.objects.filter(area_path=self.hjallbo.path).exists())
+        self.assertInStep()
+        Incident.objects.filter(pk=b.pk).delete()  # a queryset's delete sends the signals too
+        self.assertEqual(self.assertInStep(), Counter())
+
+    def test_synthetic_rows_and_the_retention(self):
+        n = self.load_synthetic(200)
+        self.assertGreater(n, 0)
+        raw = self.assertInStep()
+        self.assertTrue(all(key[-1] for key in raw))  # every cell marked synthetic
+        run_retention(now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        self.assertEqual(self.assertInStep(), raw)
+
+    def test_a_category_moved_to_another_theme(self):
+        from trygg.incidents.models import Category, Theme
+
+        self.load_synthetic(100)
+        category = Category.objects.get(slug=DailyCount.objects.order_by("pk").first().category)
+        category.theme = Theme.objects.exclude(pk=category.theme_id).order_by("pk").first()
+        category.save()
+        self.assertTrue(DailyCount.objects.filter(category=category.slug, theme=category.theme.slug).exists())
+        self.assertInStep()
+
+    def test_the_rebuild_command(self):
+        self.load_synthetic(100)
+        raw = self.assertInStep()
+        DailyCount.objects.filter(pk=DailyCount.objects.order_by("pk").first().pk).update(n=999)
+        DailyCount.objects.create(day=dt.date(2020, 1, 1), area_path="/SE/", source="police", category="ran",
+                                  theme="egendom", synthetic=False, n=1)
+        out = StringIO()
+        call_command("rebuild_daily", stdout=out)
+        self.assertIn(f"{len(raw)} daily cells", out.getvalue())
+        self.assertEqual(self.assertInStep(), raw)
+        self.assertEqual(daily.rebuild(), len(raw))

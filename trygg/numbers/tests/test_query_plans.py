@@ -1,0 +1,278 @@
+"""The heavy count queries read the (area_path, date, …) index on SQLite and on PostgreSQL, by the
+planner's own choice (no planner settings changed) on a table of about 30,000 incidents stored in
+no date order and ANALYZEd: the 28-day count, the area × period counts of the follow-up and the
+work overview's 12 months, the all-history trend, the per-child counts, the history of equal
+periods, and an area's latest day (which PostgreSQL would otherwise read by walking the date index
+backwards, every row of it for an area without data)."""
+
+import datetime as dt
+import random
+import unittest
+from collections import Counter
+
+from django.db import connection
+from django.db.models import Count
+from django.test import TestCase, TransactionTestCase
+from django.utils import timezone
+
+from trygg.analysis import periods
+from trygg.incidents import coverage
+from trygg.incidents.categories import theme_of
+from trygg.incidents.models import Incident
+from trygg.numbers import queries
+from trygg.picture.views import latest_in
+from trygg.reports.statutory.data import source_currency
+from trygg.testing.personas import BaseTestCase, build_world
+from trygg.testing.plans import explain, statements
+
+AREA_DATE_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["area_path", "date"])
+DATE_AREA_INDEX = next(i.name for i in Incident._meta.indexes if i.fields[:2] == ["date", "area_path"])
+TABLE = Incident._meta.db_table
+END = dt.date(2025, 3, 31)
+DAYS = 730
+D28 = END - dt.timedelta(days=27)
+YEAR = END - dt.timedelta(days=364)
+CATEGORIES = ["ran", "klotter", "narkotikabrott", "misshandel", "skadegorelse"]
+
+
+def fill(per_day):
+    """``per_day`` = [(area, incidents a day, source)] over ``DAYS`` days up to ``END``, inserted
+    day by day in a shuffled order (as imports of several sources and back-fills leave a table)."""
+    days = [END - dt.timedelta(days=k) for k in range(DAYS)]
+    random.Random(19).shuffle(days)
+    objs = []
+    for day in days:
+        occurred = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+        for area, n, source in per_day:
+            for _ in range(n):
+                c = CATEGORIES[len(objs) % len(CATEGORIES)]
+                objs.append(Incident(source=source, source_id=f"plan{len(objs)}", occurred_at=occurred, date=day,
+                                     category=c, theme=theme_of(c), area=area, area_path=area.path, placement="area"))
+    Incident.objects.bulk_create(objs, batch_size=5000)
+
+
+class CountQueryPlanTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # a country-like shape: most incidents elsewhere, Göteborg's areas a small part of every day
+        fill([(cls.stockholm, 40, "police"), (cls.hjallbo, 1, "police"), (cls.vallgraven, 1, "est")])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def accesses(self, run, *, by_area=False):
+        """How the incident table is read by every query ``run()`` makes (at least one); with
+        ``by_area``, by those that count by area (not, e.g., the coverage cache's MAX(id))."""
+        with statements(TABLE) as seen:
+            run()
+        if by_area:
+            seen = [(sql, params) for sql, params in seen if f'"{TABLE}"."area_path"' in sql]
+        self.assertTrue(seen)
+        return [a for sql, params in seen for a in explain(sql, params) if a.table == TABLE]
+
+    def count_indexes(self, areas, windows):
+        """The index(es) a count of ``areas`` over ``windows`` [(start, end)] may read: on SQLite the
+        one the query shape leaves it (area first, date first for the country); on PostgreSQL the
+        one whose slice holds at most half the entries of the other's (either when neither does)."""
+        country = all(a.path.count("/") == 2 for a in areas)
+        if connection.vendor == "sqlite":
+            return {DATE_AREA_INDEX if country else AREA_DATE_INDEX}
+        if not windows:
+            return {AREA_DATE_INDEX}
+        allowed = set()
+        in_areas = sum(Incident.objects.within(a).count() for a in areas)
+        for start, end in windows:
+            in_period = Incident.objects.filter(date__gte=start, date__lte=end).count()
+            if 2 * in_areas <= in_period:
+                allowed.add(AREA_DATE_INDEX)
+            elif 2 * in_period <= in_areas:
+                allowed.add(DATE_AREA_INDEX)
+            else:
+                allowed |= {AREA_DATE_INDEX, DATE_AREA_INDEX}
+        return allowed
+
+    def assertReadsACountIndex(self, run, areas, windows=(), *, covering=True):
+        allowed = self.count_indexes(areas, windows)
+        found = self.accesses(run, by_area=True)
+        self.assertTrue(found)
+        for access in found:
+            self.assertIn(access.index, allowed, access.detail)
+            if covering and connection.vendor == "sqlite":
+                # (PostgreSQL's choice of an index-only scan depends on the visibility map, i.e. on
+                # VACUUM, which cannot run inside a test's transaction)
+                self.assertEqual(access.kind, "covering", access.detail)
+        return allowed
+
+    def test_the_28_day_count(self):
+        self.assertEqual(self.assertReadsACountIndex(
+            lambda: queries.counts_by_source_category(self.hjallbo, YEAR, END), [self.hjallbo], [(YEAR, END)]),
+            {AREA_DATE_INDEX})
+        self.assertReadsACountIndex(lambda: queries.counts_by_source_category(self.hjallbo, D28, END),
+                                    [self.hjallbo], [(D28, END)])
+        self.assertReadsACountIndex(lambda: queries.counts_by_source_category(self.nordost, D28, END),
+                                    [self.nordost], [(D28, END)])
+        self.assertReadsACountIndex(lambda: queries.synthetic_by_source_category(self.goteborg, D28, END),
+                                    [self.goteborg], [(D28, END)])
+
+    def test_the_whole_countrys_28_days_read_the_date_first_index(self):
+        for run in (lambda: queries.counts_by_source_category(self.sweden, D28, END),
+                    lambda: queries.count_many([queries.CountSpec(self.sweden, D28, END, sources=(s,))
+                                                for s in ("police", "est")])):
+            self.assertEqual(self.assertReadsACountIndex(run, [self.sweden], [(D28, END)]), {DATE_AREA_INDEX})
+        # the same rows as the sum of its parts (the country's path terms written differently)
+        parts = Counter(queries.counts_by_source_category(self.stockholm, D28, END))
+        parts.update(queries.counts_by_source_category(self.goteborg, D28, END))
+        self.assertEqual(queries.counts_by_source_category(self.sweden, D28, END), dict(parts))
+
+    def test_area_by_period_counts(self):
+        areas = [self.nordost, self.hjallbo, self.centrum]
+        starts = (D28, D28 - dt.timedelta(days=364))
+        specs = [queries.CountSpec(area, start, start + dt.timedelta(days=27), theme=theme)
+                 for area in areas for start in starts for theme in (None, "ordning")]
+        self.assertReadsACountIndex(lambda: queries.count_many(specs), areas, [(starts[1], END)])
+
+    def test_the_work_overviews_12_month_count(self):
+        areas = [self.nordost, self.centrum, self.hjallbo]
+        specs = [queries.CountSpec(area, YEAR, END, sources=(source,)) for area in areas for source in ("police", "est")]
+        self.assertEqual(self.assertReadsACountIndex(lambda: queries.count_many(specs), areas, [(YEAR, END)]),
+                         {AREA_DATE_INDEX})
+
+    def test_the_all_history_trend(self):
+        start = queries.earliest_incident_date()
+        self.assertEqual(start, END - dt.timedelta(days=DAYS - 1))
+        self.assertEqual(self.assertReadsACountIndex(lambda: queries.daily_counts(self.goteborg, start, END),
+                                                     [self.goteborg], [(start, END)]), {AREA_DATE_INDEX})
+
+    def test_the_per_child_counts(self):
+        children = [self.nordost, self.centrum]
+        g = [self.goteborg]
+        self.assertReadsACountIndex(lambda: queries.counts_by_child(self.goteborg, children, YEAR, END), g, [(YEAR, END)])
+        self.assertReadsACountIndex(
+            lambda: queries.counts_by_child_split(self.goteborg, children, YEAR, END, source="police"), g, [(YEAR, END)])
+        self.assertReadsACountIndex(
+            lambda: queries.collection_span_by_child(self.goteborg, children, source="est", synthetic=False), g)
+
+    def test_the_history_of_equal_periods(self):
+        pairs = periods.history_pairs(periods.Period(D28, END), periods.Period(D28 - dt.timedelta(days=28),
+                                                                               D28 - dt.timedelta(days=1)), 12)
+        spans = [p for pair in pairs for p in pair]
+        self.assertReadsACountIndex(lambda: queries.counts_by_source_category_periods(self.nordost, spans),
+                                    [self.nordost], [(min(p.start for p in spans), END)])
+
+    def test_which_sources_an_area_has(self):
+        self.assertReadsACountIndex(lambda: queries.sources_within_many([self.nordost, self.centrum]),
+                                    [self.nordost, self.centrum])
+        self.assertEqual(queries.sources_within_many([self.nordost, self.centrum]),
+                         {self.nordost.pk: {"police"}, self.centrum.pk: {"est"}})
+
+    def test_an_areas_latest_day_even_without_data(self):
+        # Nordost has no EST report: a backward walk of the (source, date) index would read every one
+        self.assertReadsACountIndex(lambda: source_currency(self.nordost), [self.nordost])
+        self.assertReadsACountIndex(lambda: queries.latest_incident_date(self.vallgraven_mo), [self.vallgraven_mo])
+        self.assertEqual(queries.latest_incident_date(self.nordost), END)
+        self.assertIsNone(queries.counted().filter(source="est").within(self.nordost).latest_date())
+
+    def test_the_latest_incidents_list(self):
+        week = END - dt.timedelta(days=6)
+        for area in (self.nordost, self.centrum):
+            self.assertReadsACountIndex(lambda a=area: latest_in(a, YEAR, END), [area], [(week, END), (YEAR, END)],
+                                        covering=False)
+
+    def test_the_plans_name_other_indexes_too(self):
+        # the reading of plans is no constant: the coverage counts (every source, every day) read
+        # the date-first index alone on SQLite, a count of the whole country for a period no area index
+        found = self.accesses(lambda: list(coverage.daily_rows()))
+        if connection.vendor == "sqlite":
+            self.assertEqual({(a.index, a.kind) for a in found}, {(DATE_AREA_INDEX, "covering")})
+        self.assertNotIn(AREA_DATE_INDEX, {a.index for a in self.accesses(lambda: queries.counted(D28, END).count())})
+
+
+
+BRIN_INDEX = "incident_date_brin"
+
+
+def brin_indexes():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, TABLE)
+    return {name: c for name, c in indexes.items() if c.get("type") == "brin"}
+
+
+class IndexSetTests(TestCase):
+    def test_brin_on_the_date_only_on_postgresql(self):
+        found = brin_indexes()
+        if connection.vendor == "postgresql":
+            self.assertEqual(list(found), [BRIN_INDEX])
+            self.assertEqual(found[BRIN_INDEX]["columns"], ["date"])
+        else:
+            self.assertEqual(found, {})
+
+    def test_no_single_column_index_on_source_theme_or_area_path(self):
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, TABLE)
+        single = {tuple(c["columns"]) for c in indexes.values()
+                  if c["index"] and not c["unique"] and c.get("type") != "brin"}
+        self.assertEqual(single & {("source",), ("theme",), ("area_path",)}, set())
+        self.assertNotIn(("date",), single)  # the (date, area_path, …) index serves the date alone
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL query plan")
+class TimeOrderedStorageTests(TransactionTestCase):
+    """A table in date order (as the police feed's daily imports leave it) after VACUUM ANALYZE (what
+    autovacuum does after an import): an area's counts still read a count index (the area-first one
+    where the area is the smaller slice), never the BRIN index or a whole table; a recent period of
+    the whole country reads a date index. The areas
+    here hold a smaller share of the table than the period (as a stadsområde of the country's data:
+    ~1 % against 28 days' 7 %); for an area as large as its period's share (a big city, 28 days) a
+    date index reads about as many entries, and PostgreSQL may rightly take it (docs/scaling.md)."""
+
+    def setUp(self):
+        w = build_world()
+        self.w = w
+        days = [END - dt.timedelta(days=k) for k in range(364, -1, -1)]
+        objs = []
+        for day in days:
+            occurred = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+            for area, n, source in ((w["stockholm"], 80, "police"), (w["hjallbo"], 1, "police"),
+                                    (w["vallgraven"], 1, "est")):
+                for _ in range(n):
+                    c = CATEGORIES[len(objs) % len(CATEGORIES)]
+                    objs.append(Incident(source=source, source_id=f"ord{len(objs)}", occurred_at=occurred, date=day,
+                                         category=c, theme=theme_of(c), area=area, area_path=area.path,
+                                         placement="area"))
+        Incident.objects.bulk_create(objs, batch_size=5000)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE incidents_incident")
+
+    def accesses(self, run):
+        with statements(TABLE) as seen:
+            run()
+        self.assertTrue(seen)
+        return [a for sql, params in seen for a in explain(sql, params) if a.table == TABLE]
+
+    def test_an_areas_counts_read_the_area_index(self):
+        w = self.w
+        children = [w["nordost"], w["centrum"]]
+        area_first, either = {AREA_DATE_INDEX}, {AREA_DATE_INDEX, DATE_AREA_INDEX}
+        for k, (run, allowed) in enumerate([
+            (lambda: queries.counts_by_source_category(w["nordost"], D28, END), area_first),
+            (lambda: queries.counts_by_source_category(w["hjallbo"], D28, END, theme="ordning"), area_first),
+            (lambda: queries.count_many([queries.CountSpec(a, YEAR, END, sources=(s,))
+                                         for a in children for s in ("police", "est")]), area_first),
+            # two areas' ranges (a bitmap, no index-only scan) against 28 days of the date-first one:
+            # PostgreSQL may take either, both read the index alone
+            (lambda: queries.count_many([queries.CountSpec(a, D28, END, theme="ordning") for a in children]),
+             either),
+            (lambda: queries.counts_by_child_split(w["goteborg"], children, YEAR, END, source="police"), area_first),
+            (lambda: queries.daily_counts(w["nordost"], END - dt.timedelta(days=364), END), area_first),
+            (lambda: queries.counts_by_child(w["goteborg"], children, YEAR, END), area_first),
+        ]):
+            for access in self.accesses(run):
+                self.assertIn(access.index, allowed, f"query {k}: {access.detail}")
+                self.assertNotEqual(access.index, BRIN_INDEX)
+
+    def test_the_whole_countrys_recent_period_reads_a_date_index(self):
+        found = self.accesses(lambda: list(queries.counted(D28, END).values("category").annotate(n=Count("id"))))
+        self.assertTrue(found)
+        for access in found:
+            self.assertNotEqual(access.kind, "scan", access.detail)
+            self.assertIn(access.index, {BRIN_INDEX, DATE_AREA_INDEX}, access.detail)
