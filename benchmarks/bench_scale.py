@@ -60,7 +60,6 @@ def median_ms(fn, runs: int, before=None) -> float:
     return statistics.median(out)
 
 
-SHARED = ROOT.parent / "shared" / "data"
 
 
 def bench_core(n: int = 10_000_000, pip: bool = True) -> list[tuple[str, float, float, str]]:
@@ -137,13 +136,13 @@ def bench_core(n: int = 10_000_000, pip: bool = True) -> list[tuple[str, float, 
         ("core: dates → week split + cube + every week vs a year earlier, exact tests + BH", *t_year,
          f"{n_area * n_cat * (n_w - 52):,} cells"),
     ]
-    path = SHARED / "goteborg_areas" / "goteborg_basomraden_2021.geojson"
+    path = ROOT / "trygg" / "areas" / "data" / "municipalities" / "goteborg" / "goteborg_basomraden_2021.geojson.gz"
     if pip and path.exists():
         import geopandas as gpd
 
         from trygg.analysis import spatial
 
-        basomraden = gpd.read_file(path).to_crs(3006)
+        basomraden = gpd.read_file(f"/vsigzip/{path}").to_crs(3006)
         polys = np.asarray(list(basomraden.geometry.values), dtype=object)
         minx, miny, maxx, maxy = basomraden.total_bounds
         x, y = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)

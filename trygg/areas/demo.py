@@ -3,14 +3,14 @@ shipped configuration like any other (``trygg setup municipality``): its real st
 population 2025 and gazetteer."""
 
 from .municipality_setup import setup_municipality
-from .schemes import SHIPPED
+from .schemes import SHIPPED, scheme_from_file
 
 DEMO_MUNICIPALITY = SHIPPED / "goteborg"
 
 
 def load_demo_municipality(stdout=None, *, basomraden: bool = True, gazetteer: bool = True):
-    """The demo's municipality; without its 1,012 basområden (most of the time) for quick tests."""
-    levels = None if basomraden else ("stadsomrade", "mellanomrade", "primaromrade")
+    """The demo's municipality; without its finest level (Göteborg's 1,012 basområden) for quick tests."""
+    levels = None if basomraden else scheme_from_file(DEMO_MUNICIPALITY / "municipality.toml").finest_first[1:]
     return setup_municipality(DEMO_MUNICIPALITY, stdout, only_levels=levels, gazetteer=gazetteer)
 
 

@@ -5,9 +5,6 @@ demo rows, re-placing by the gazetteer, an area move, a category moved to anothe
 retention, and the rebuild command."""
 
 import datetime as dt
-import json
-import shutil
-import tempfile
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -21,28 +18,13 @@ from trygg.incidents.models import DailyCount, Incident, PlaceName
 from trygg.ops.retention import run_retention
 from trygg.testing.personas import BaseTestCase
 
-from .test_placement import WorldMixin
+from .test_placement import EventFilesMixin, WorldMixin, event
 
 DATA = Path(__file__).parent / "data"
 KEY = ("area_path", "source", "category", "theme", "synthetic")
 
 
-def police_event(id_, summary, when="2025-05-03 9:05:00 +02:00", body="", type_="Misshandel"):
-    return {"id": id_, "datetime": when, "name": f"03 maj 08:40, {type_}, Göteborg", "summary": summary,
-            "html_body": body, "url": f"/x/{id_}/", "type": type_,
-            "location": {"name": "Västra Götalands län", "gps": "58.252793,13.059643"}}
-
-
-class DailyCountsTestCase(WorldMixin, BaseTestCase):
-    def setUp(self):
-        self.tmp = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, self.tmp)
-
-    def write(self, records, name="events.json"):
-        path = self.tmp / name
-        path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-        return path
-
+class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
     def load_synthetic(self, n):
         """``synthetic.load_synthetic`` over the test world's areas (no demo municipality loaded)."""
         centres = {h[1]: (11.96, 57.76) for h in synthetic.HOTSPOTS}
@@ -64,14 +46,14 @@ class DailyCountsTestCase(WorldMixin, BaseTestCase):
 
     def test_imports(self):
         call_command("import_police_events", str(self.write([
-            police_event(1, "Rån i Hjällbo.", type_="Rån"), police_event(2, "Bråk."),
-            police_event(3, "Sammanfattning natt", type_="Sammanfattning natt"),
-            police_event(4, "Stöld.", when="2025-04-01 22:00:00 +02:00", type_="Stöld")])), stdout=StringIO())
+            event(1, "Rån i Hjällbo.", type_="Rån"), event(2, "Bråk."),
+            event(3, "Sammanfattning natt", type_="Sammanfattning natt"),
+            event(4, "Stöld.", when="2025-04-01 22:00:00 +02:00", type_="Stöld")])), stdout=StringIO())
         self.assertEqual(sum(self.assertInStep().values()), 4)
         # a later file: event 2 again with its page text (enriched, placed in a district), a new one
         PlaceName.objects.create(municipality=self.goteborg, name="Kvarngatan", area=self.eriksbo)
         call_command("import_police_events", str(self.write([
-            police_event(2, "Bråk.", body="Bråk på Kvarngatan."), police_event(5, "Rån.", type_="Rån")], "b.json")),
+            event(2, "Bråk.", body="Bråk på Kvarngatan."), event(5, "Rån.", type_="Rån")], "b.json")),
             stdout=StringIO())
         self.assertEqual(Incident.objects.get(source_id="2").area, self.eriksbo)
         self.assertEqual(DailyCount.objects.get(area_path=self.eriksbo.path).n, 1)
@@ -80,8 +62,8 @@ class DailyCountsTestCase(WorldMixin, BaseTestCase):
         self.assertEqual(sum(self.assertInStep().values()), 8)
 
     def test_replacing_by_the_gazetteer_and_an_area_move(self):
-        call_command("import_police_events", str(self.write([police_event(1, "Rån på Kvarngatan."),
-                                                             police_event(2, "Bråk i Angered.")])), stdout=StringIO())
+        call_command("import_police_events", str(self.write([event(1, "Rån på Kvarngatan."),
+                                                             event(2, "Bråk i Angered.")])), stdout=StringIO())
         PlaceName.objects.create(municipality=self.goteborg, name="Kvarngatan", area=self.eriksbo)
         call_command("place_police_events", stdout=StringIO())
         self.assertEqual(Incident.objects.get(source_id="1").area_path, self.eriksbo.path)

@@ -22,8 +22,8 @@ from trygg.incidents.templatetags.placement_tags import placement_share
 from trygg.testing.personas import BaseTestCase
 
 
-def event(id_, summary, body="", town="Göteborg", type_="Misshandel"):
-    return {"id": id_, "datetime": "2025-05-03 9:05:00 +02:00", "name": f"03 maj 08:40, {type_}, {town}",
+def event(id_, summary, body="", town="Göteborg", type_="Misshandel", when="2025-05-03 9:05:00 +02:00"):
+    return {"id": id_, "datetime": when, "name": f"03 maj 08:40, {type_}, {town}",
             "summary": summary, "html_body": body, "url": f"/x/{id_}/", "type": type_,
             "location": {"name": "Västra Götalands län", "gps": "58.252793,13.059643"}}
 
@@ -109,8 +109,11 @@ class MatchingTestCase(WorldMixin, BaseTestCase):
         self.assertIsNone(self.place("Trafiken gick mot Mölndal."))
 
 
-class ImportAndReplaceTestCase(WorldMixin, BaseTestCase):
+class EventFilesMixin:
+    """``self.write(records)``: a police events file in a folder removed after the test."""
+
     def setUp(self):
+        super().setUp()
         self.tmp = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, self.tmp)
 
@@ -118,6 +121,9 @@ class ImportAndReplaceTestCase(WorldMixin, BaseTestCase):
         path = self.tmp / name
         path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
         return path
+
+
+class ImportAndReplaceTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
 
     def test_import_records_the_name_and_level_and_moves_other_municipalities(self):
         call_command("import_police_events", str(self.write([

@@ -37,7 +37,9 @@ def queries_of(client, url) -> tuple[int, object]:
 
 
 @override_settings(CACHES=LOCMEM)
-class FigureCacheTestCase(BaseTestCase):
+class CachedBusyWorldTestCase(BaseTestCase):
+    """The busy test world with the figure cache on (local memory, emptied around each test)."""
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -46,6 +48,9 @@ class FigureCacheTestCase(BaseTestCase):
     def setUp(self):
         caches["figures"].clear()
         self.addCleanup(caches["figures"].clear)
+
+
+class FigureCacheTestCase(CachedBusyWorldTestCase):
 
     def test_it_works(self):
         """Two viewers (so the whole page is not served from the page cache the second time:

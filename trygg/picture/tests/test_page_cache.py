@@ -17,25 +17,14 @@ from trygg.incidents import dataversion
 from trygg.numbers import figures
 from trygg.picture import views
 from trygg.picture.models import Snapshot
-from trygg.testing.personas import BaseTestCase
 
-from .test_figure_cache import DRUGS_DAY, LOCMEM, Q, without_tokens
-from .world import busy_world
+from .test_figure_cache import DRUGS_DAY, CachedBusyWorldTestCase, Q, without_tokens
 
 PAGE = "/lagesbild/1/" + Q
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@override_settings(CACHES=LOCMEM)
-class PageCacheTestCase(BaseTestCase):
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        busy_world(cls)
-
-    def setUp(self):
-        caches["figures"].clear()
-        self.addCleanup(caches["figures"].clear)
+class PageCacheTestCase(CachedBusyWorldTestCase):
 
     def get(self, url=PAGE, client=None):
         client = client or self.client
