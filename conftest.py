@@ -20,6 +20,8 @@ def pytest_configure(config):
     # Figures are cached by data version, and every test rolls the version back: tests that check
     # the cache switch it on (trygg/picture/tests/test_figure_cache.py).
     settings.CACHES = {**settings.CACHES, "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    # With no figure cache there is nothing to compute ahead after an import (its tests switch it on).
+    settings.TRYGG_WARM_FIGURES = False
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

@@ -143,13 +143,19 @@ def generate(n: int, years: int = 3, seed: int = 13):
 
 
 def rows(g, admin_org=None):
-    """Row dicts (field attnames) in ``g['order']``."""
-    from zoneinfo import ZoneInfo
-
+    """Row dicts (field attnames) in ``g['order']``. The themes are read from the database here,
+    before the first row is asked for: inside PostgreSQL's COPY, a query on the same connection
+    waits for the COPY to end, which waits for the rows (the load hung)."""
     from trygg.incidents.categories import theme_of
 
-    tz = ZoneInfo("Europe/Stockholm")
     themes = {c: theme_of(c) for c in set(POLICE_CATEGORIES) | set(EST_WEIGHTS)}
+    return _rows(g, admin_org, themes)
+
+
+def _rows(g, admin_org, themes):
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Europe/Stockholm")
     gbg = g["gbg"]
     start = g["start"]
     days = [start + dt.timedelta(days=k) for k in range(int(g["day"].max()) + 1)]

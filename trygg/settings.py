@@ -145,6 +145,10 @@ def _cache(url: str) -> dict:
 # every viewer, and the annual report, kept until the data version changes
 # (trygg.numbers.figure_cache). By default files under var/cache/figures: one cache for all of
 # gunicorn's worker processes (with locmem:// each worker would compute every figure once more).
+# After every import, a background job computes the figures most people open first
+# (trygg.picture.warming), so the first viewer after an import does not wait for them.
+TRYGG_WARM_FIGURES = _env_bool("TRYGG_WARM_FIGURES", True)
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": _cache(os.environ.get("TRYGG_FIGURE_CACHE", f"file://{VAR_DIR / 'cache' / 'figures'}")),

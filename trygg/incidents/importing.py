@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -25,6 +26,9 @@ REDACT, REJECT = "redact", "reject"
 # published text (redact), reports from staff are refused (reject) as the form does.
 DEFAULT_POLICY = {"police": REDACT, "est": REJECT}
 BATCH_SIZE = 2000
+# Sent once an import's transaction has committed (``run``: its ImportRun): the picture app
+# queues the figures most people open first (``trygg.picture.warming``).
+imported = Signal()
 
 
 class ImportFileError(ValueError):
@@ -106,6 +110,7 @@ def write_phase(run: ImportRun):
         run.finished_at = timezone.now()
         run.save()
         dataversion.bump()  # bulk writes send no signals
+        transaction.on_commit(lambda: imported.send(sender=ImportRun, run=run))
 
 
 def summary_line(run: ImportRun) -> str:

@@ -207,6 +207,17 @@ def source_currency(today: dt.date | None = None) -> list[dict]:
     return out
 
 
+def cached_picture(area, start: dt.date, end: dt.date, compare: str = "previous",
+                   theme: str | None = None) -> PictureFigures:
+    """:func:`compute_picture` through the figure cache (``figure_cache``): the picture page,
+    ``trygg picture`` and the job that computes them ahead after an import share one result per
+    data version."""
+    from .figure_cache import area_part, cached
+
+    return cached("picture", lambda: compute_picture(area, start, end, compare, theme), area_part(area),
+                  start, end, compare, theme)
+
+
 def compute_picture(area, start: dt.date, end: dt.date, compare: str = "previous", theme: str | None = None,
                     user=None) -> PictureFigures:
     """Key figures of ``area`` for ``start``–``end`` (inclusive) against the comparison period.

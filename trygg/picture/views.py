@@ -158,7 +158,7 @@ def _shared_figures(area, choice: Choice) -> dict:
 
     def compute():
         c_start, c_end, bucket = _chart_range(choice)
-        return {"fig": figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme),
+        return {"fig": figures.cached_picture(area, choice.start, choice.end, choice.compare, choice.theme),
                 "series": figures.time_series(area, c_start, c_end, bucket, theme=choice.theme),
                 "siblings": figures.sibling_comparison(area, choice.start, choice.end, theme=choice.theme)}
 

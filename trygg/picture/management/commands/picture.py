@@ -43,7 +43,9 @@ class Command(BaseCommand):
                                    "theme": opts["theme"]}, area)
         except BadChoice as e:
             raise CommandError(f"--{e}", returncode=2) from None
-        fig = figures.compute_picture(area, choice.start, choice.end, choice.compare, choice.theme)
+        # from the figure cache when the page, an earlier call or the job after the last import
+        # computed it for the same data (``trygg.picture.warming``)
+        fig = figures.cached_picture(area, choice.start, choice.end, choice.compare, choice.theme)
         if opts["format"] == "json":
             self.stdout.write(json.dumps(fig.as_dict(), ensure_ascii=False, indent=2, default=str))
         elif opts["format"] == "csv":

@@ -1,0 +1,124 @@
+"""The figures most people open first, computed in the background after every import.
+
+An import raises the data version, and with it every figure in the cache is stale
+(``trygg.numbers.figure_cache``): without this, the first person to open a picture after an
+import waits for every count of it (seconds on millions of incidents). So each finished import
+queues the background job ``warm-figures`` (one per data version, ``trygg.jobs``), which computes,
+in the installation's language, the figures every viewer of these pages shares:
+
+* the situation picture of the default period (the last 28 complete days against the 28 before)
+  and of the last 12 months against the year before, for the home municipality, every other
+  municipality someone has a role in, their districts and the country;
+* the public page of each of those municipalities and their districts.
+
+What depends on the viewer (the latest incidents and their text, the buttons) is never computed
+ahead, and other periods, themes and areas are computed when first asked for, as before. The job
+stops as soon as the data change again (the next import's job takes over) and makes way for other
+jobs that are waiting (an annual report asked for by a person): it queues the rest behind them.
+``TRYGG_WARM_FIGURES=0`` switches it off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+log = logging.getLogger("trygg.jobs")
+KIND = "warm-figures"
+
+
+def request(**_signal_kwargs) -> None:
+    """Queue the job once the current transaction (the import's) has committed."""
+    if getattr(settings, "TRYGG_WARM_FIGURES", True):
+        transaction.on_commit(_enqueue)
+
+
+def _enqueue() -> None:
+    from trygg.jobs import queue
+
+    queue.get_or_enqueue(KIND, {})
+
+
+def targets() -> list[tuple[str, object, object]]:
+    """``(what, area, choice)`` in the order they are computed: ``what`` is "picture" (with its
+    period ``choice``) or "public" (``choice`` None). The home municipality first, then its
+    districts, then the country, then the other municipalities in use."""
+    from trygg.accounts.models import Membership
+    from trygg.areas import schemes
+    from trygg.areas.models import Area, Level
+    from trygg.numbers.params import Choice, parse_choice
+
+    home = schemes.home_code()
+    used = {schemes.municipality_code(m.area) for m in Membership.objects.filter(area__isnull=False)
+            .select_related("area").only("area__level", "area__code", "area__path")}
+    codes = [home, *sorted(c for c in used if c and c != home)]
+    municipalities = {a.code: a for a in Area.objects.filter(level=Level.MUNICIPALITY, code__in=codes)}
+    country = Area.objects.filter(level=Level.COUNTRY).order_by("pk").first()
+
+    def pictures(area):
+        default = parse_choice({}, area)
+        year = Choice(default.end - dt.timedelta(days=364), default.end, "last-year", None)
+        return [("picture", area, default), ("picture", area, year)]
+
+    out: list = []
+    for i, code in enumerate(c for c in codes if c in municipalities):
+        municipality = municipalities[code]
+        districts = list(schemes.districts(municipality).order_by("code"))
+        for area in (municipality, *districts):
+            out += pictures(area)
+        out += [("public", area, None) for area in (municipality, *districts) if schemes.has_public_page(area)]
+        if i == 0 and country is not None:
+            out += pictures(country)
+    if country is not None and not municipalities:
+        out += pictures(country)
+    return out
+
+
+def _others_waiting() -> bool:
+    from trygg.jobs.models import Job
+
+    return Job.objects.filter(status=Job.Status.QUEUED).exclude(kind=KIND).exists()
+
+
+def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tuple[int, str]:
+    """Compute ``targets_[start:]`` into the figure cache; ``(the index reached, why it stopped)``:
+    "done", "data changed" or "others waiting"."""
+    from trygg.incidents import dataversion
+
+    from .views import _shared_figures, public_figures
+
+    version = dataversion.current()
+    for i in range(start, len(targets_)):
+        if dataversion.current() != version:
+            return i, "data changed"
+        if i > start and _others_waiting():
+            return i, "others waiting"
+        what, area, choice = targets_[i]
+        progress(100 * i / len(targets_), area.name)
+        if what == "picture":
+            _shared_figures(area, choice)
+        else:
+            public_figures(area)
+    return len(targets_), "done"
+
+
+def build(params: dict, progress):
+    """The job: warm from ``params["start"]`` (0: from the first target) on."""
+    started = time.perf_counter()
+    start = int(params.get("start", 0))
+    with translation.override(settings.LANGUAGE_CODE):
+        todo = targets()
+        reached, why = warm(todo, progress, start)
+    if why == "others waiting":  # the rest after them (a new key: queued behind the waiting jobs)
+        from trygg.jobs import queue
+
+        queue.get_or_enqueue(KIND, {"start": reached})
+    text = (f"{reached - start} of {len(todo)} figure sets computed from #{start} in "
+            f"{time.perf_counter() - started:.1f} s: {why}\n")
+    log.info("warm-figures: %s", text.strip())
+    return text, "warm-figures.txt", "text/plain"
