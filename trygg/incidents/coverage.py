@@ -23,11 +23,12 @@ year. ``stale_sources`` lists the daily sources whose data stopped arriving (no 
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import DateField, F, Max, Q, Sum
 from django.utils import timezone
 
 from trygg.areas.models import Population
@@ -94,9 +95,29 @@ def last_complete_day(days: list[dt.date], counts: list[int], threshold: float =
 
 
 def daily_rows():
-    """``(date, source, count)`` of the incidents that count: read from the (date, area_path,
-    source, category, …) index alone, in its order."""
-    return Incident.objects.counted().order_by().values_list("date", "source").annotate(n=Count("id"))
+    """``(date, source, count)`` of the incidents that count (placed or not): the sums over each
+    country's subtree (``SubtreeDailyCount``: a few rows a day) and the daily cells of whatever lies
+    outside every country (unplaced incidents: an index range each side), added up."""
+    from trygg.areas.models import Area, Level
+    from trygg.areas.subtree import prefix_upper, ranges_work
+
+    from .categories import NOT_COUNTED
+    from .models import DailyCount, SubtreeDailyCount, Unindexed
+
+    countries = list(Area.objects.filter(level=Level.COUNTRY).values_list("path", flat=True))
+    total: Counter = Counter()
+    summed = (SubtreeDailyCount.objects.filter(area_path__in=countries).exclude(category__in=sorted(NOT_COUNTED))
+              .order_by().values_list("day", "source").annotate(total=Sum("n")))
+    outside = DailyCount.objects.exclude(category__in=sorted(NOT_COUNTED))
+    for path in countries:  # below or above the country's range of paths: the area index's two ends
+        outside = outside.filter(Q(area_path__lt=path) | Q(area_path__gte=prefix_upper(path)) if ranges_work()
+                                 else ~Q(area_path__startswith=path))
+    # grouped by ``+day``: by the column, SQLite walked the whole day index for the few cells outside
+    outside = (outside.order_by().annotate(d=Unindexed(F("day"), output_field=DateField()))
+               .values_list("d", "source").annotate(total=Sum("n")))
+    for day, source, n in [*summed, *outside]:
+        total[(day, source)] += n
+    return [(day, source, n) for (day, source), n in total.items()]
 
 
 def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:

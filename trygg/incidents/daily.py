@@ -15,6 +15,12 @@ deletions) as long as every day or path the write touched is refreshed. Who call
 - an area move (``area_paths.follow_area_move``): the old and the new subtree.
 
 The data retention only empties texts and coordinates, nothing a cell counts.
+
+Each refresh also recomputes the sums over the subtrees of the country and of each municipality
+(:class:`~trygg.incidents.models.SubtreeDailyCount`) from the fine cells it wrote: the days'
+(:func:`refresh_days`, :func:`refresh_cells`), or all days of the subtrees an area move touched
+(:func:`refresh_paths`). A root's fine cells are named by their exact paths (``area_path IN …``,
+found among the distinct paths), never by a range or LIKE, so no collation can move a cell in or out.
 """
 
 from __future__ import annotations
@@ -22,14 +28,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connections, transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Sum, Value
 
 from trygg.areas.paths import prefix_q
 
-from .models import DailyCount, Incident
+from .models import DailyCount, Incident, SubtreeDailyCount
 
 FIELDS = ("day", "area_path", "source", "category", "theme", "synthetic")
 DAYS_PER_STATEMENT = 200
+PATHS_PER_STATEMENT = 5000  # a root with more fine paths is summed in parts (its cells then in several rows)
 
 
 def _fill(incidents, using: str) -> int:
@@ -53,14 +60,21 @@ def refresh_days(days: Iterable, using: str = "default") -> None:
             chunk = days[i:i + DAYS_PER_STATEMENT]
             DailyCount.objects.using(using).filter(day__in=chunk).delete()
             _fill(Incident.objects.using(using).filter(date__in=chunk), using)
+            _refresh_subtrees(using, days=chunk)
 
 
 def refresh_cells(cells: Iterable[tuple], using: str = "default") -> None:
     """Recompute the cells of each ``(day, area_path)`` in ``cells`` (one incident saved or deleted)."""
     with transaction.atomic(using=using):
-        for day, path in sorted(set(cells)):
+        cells = sorted(set(cells))
+        for day, path in cells:
             DailyCount.objects.using(using).filter(day=day, area_path=path).delete()
             _fill(Incident.objects.using(using).filter(date=day, area_path=path), using)
+        roots = _roots(using)
+        for day in sorted({day for day, _path in cells}):
+            touched = {r for d, path in cells if d == day for r in _roots_above(path, roots)}
+            if touched:
+                _refresh_subtrees(using, days=[day], roots=touched, all_roots=roots)
 
 
 def refresh_paths(paths: Iterable[str], using: str = "default") -> None:
@@ -71,6 +85,13 @@ def refresh_paths(paths: Iterable[str], using: str = "default") -> None:
         with transaction.atomic(using=using, savepoint=False):
             DailyCount.objects.using(using).filter(_below(paths)).delete()
             _fill(Incident.objects.using(using).filter(_below(paths)), using)
+            # the sums of every root above a moved subtree, and of the roots in it (their paths moved)
+            SubtreeDailyCount.objects.using(using).filter(_below(paths)).delete()
+            roots = _roots(using)
+            touched = ({r for p in paths for r in _roots_above(p, roots)}
+                       | {r for r in roots if any(r.startswith(p) for p in paths)})
+            if touched:
+                _refresh_subtrees(using, roots=touched, all_roots=roots)
 
 
 def _below(paths) -> Q:
@@ -81,10 +102,55 @@ def _below(paths) -> Q:
 
 
 def rebuild(using: str = "default") -> int:
-    """Recompute the whole table; the number of cells."""
+    """Recompute the whole table and the subtree sums; the number of (fine) cells."""
     with transaction.atomic(using=using):
         DailyCount.objects.using(using).all().delete()
-        return _fill(Incident.objects.using(using).all(), using)
+        cells = _fill(Incident.objects.using(using).all(), using)
+        SubtreeDailyCount.objects.using(using).all().delete()
+        _refresh_subtrees(using)
+        return cells
+
+
+# -- the subtree sums ---------------------------------------------------------------------------
+
+def _roots(using: str) -> set[str]:
+    """The paths of the areas whose subtrees are summed (the country, the municipalities)."""
+    from trygg.areas.models import Area
+
+    return set(Area.objects.using(using).filter(level__in=SubtreeDailyCount.LEVELS).values_list("path", flat=True))
+
+
+def _roots_above(path: str, roots: set[str]) -> list[str]:
+    """The roots at or above ``path`` ("/SE/1234/5/" → "/SE/", "/SE/1234/")."""
+    return [path[:i + 1] for i, ch in enumerate(path) if ch == "/" and path[:i + 1] in roots]
+
+
+def _refresh_subtrees(using: str, days=None, roots=None, all_roots: set[str] | None = None) -> None:
+    """Recompute the subtree sums of ``days`` (None: every day) for ``roots`` (None: every root of
+    ``all_roots``, default :func:`_roots`) from the fine cells: delete them, then one INSERT …
+    SELECT SUM(n) per root, over the root's fine paths by name."""
+    all_roots = _roots(using) if all_roots is None else all_roots
+    roots = all_roots if roots is None else set(roots) & all_roots
+    dated = Q(day__in=list(days)) if days is not None else Q()
+    old = SubtreeDailyCount.objects.using(using).filter(dated)
+    (old if roots is all_roots else old.filter(area_path__in=sorted(roots))).delete()
+    below: dict[str, list[str]] = {}
+    for path in DailyCount.objects.using(using).filter(dated).order_by().values_list("area_path", flat=True).distinct():
+        for root in _roots_above(path, roots):
+            below.setdefault(root, []).append(path)
+    connection = connections[using]
+    table = connection.ops.quote_name(SubtreeDailyCount._meta.db_table)
+    names = ("day", "source", "category", "theme", "synthetic", "n", "area_path")
+    columns = ", ".join(connection.ops.quote_name(SubtreeDailyCount._meta.get_field(f).column) for f in names)
+    with connection.cursor() as cursor:
+        for root in sorted(below):
+            paths = sorted(below[root])
+            for i in range(0, len(paths), PATHS_PER_STATEMENT):
+                rows = (DailyCount.objects.using(using).filter(dated, area_path__in=paths[i:i + PATHS_PER_STATEMENT])
+                        .order_by().values("day", "source", "category", "theme", "synthetic")
+                        .annotate(total=Sum("n"), root=Value(root, output_field=CharField())))
+                sql, params = rows.query.sql_with_params()
+                cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
 def refresh_run(run, using: str = "default") -> None:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Count, DateField, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from trygg.areas.models import Area, Population
 from trygg.areas.subtree import subtree_q, within_area
 from trygg.incidents import coverage
-from trygg.incidents.models import CrimeStatistic, ImportRun, Incident, Unindexed
+from trygg.incidents.categories import NOT_COUNTED
+from trygg.incidents.models import CrimeStatistic, ImportRun, Incident, SubtreeDailyCount, Unindexed
 
 
 def counted(start: dt.date | None = None, end: dt.date | None = None):
@@ -43,6 +45,39 @@ def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=Non
     return qs
 
 
+def summed(area) -> bool:
+    """Whether ``area``'s counts are read from the sums over its subtree (the country, a
+    municipality: :class:`~trygg.incidents.models.SubtreeDailyCount`, kept in step with the
+    incidents by every write) rather than from the incident rows: the same numbers
+    (``trygg/numbers/tests/test_subtree_counts.py``), from a few rows a day."""
+    return area.level in SubtreeDailyCount.LEVELS
+
+
+def subtree_cells(paths, start: dt.date | None = None, end: dt.date | None = None, *, theme=None, category=None,
+                  sources=None, synthetic=None):
+    """The subtree sums of the areas with ``paths`` (see :func:`summed`), of the incidents that
+    count (as :func:`counted`), optionally from ``start`` to ``end`` inclusive; a count is ``SUM(n)``."""
+    qs = SubtreeDailyCount.objects.exclude(category__in=sorted(NOT_COUNTED)).filter(area_path__in=list(paths))
+    if start is not None:
+        qs = qs.filter(day__gte=start)
+    if end is not None:
+        qs = qs.filter(day__lte=end)
+    if synthetic is not None:
+        qs = qs.filter(synthetic=bool(synthetic))
+    if theme:
+        qs = qs.filter(theme=theme)
+    if category:
+        qs = qs.filter(category=category)
+    if sources:
+        qs = qs.filter(source__in=list(sources))
+    return qs
+
+
+def _total(q=None):
+    """``SUM(n)`` of the cells (0, not NULL, when none), optionally of those matching ``q``."""
+    return Coalesce(Sum("n", filter=q), 0)
+
+
 @dataclass(frozen=True)
 class CountSpec:
     """One :func:`incidents_in` count: area, inclusive dates, optional theme, category, sources."""
@@ -69,6 +104,20 @@ def count_many(specs) -> list[int]:
         chunk = specs[i:i + COUNTS_PER_QUERY]
         lo, hi = min(s.start for s in chunk), max(s.end for s in chunk)
         paths = sorted({s.area.path for s in chunk})
+        if all(summed(s.area) for s in chunk):  # municipalities, the country: their subtree sums
+            conds = []
+            for s in chunk:
+                q = Q(area_path=s.area.path, day__gte=s.start, day__lte=s.end)
+                if s.theme:
+                    q &= Q(theme=s.theme)
+                if s.category:
+                    q &= Q(category=s.category)
+                if s.sources:
+                    q &= Q(source__in=list(s.sources))
+                conds.append(q)
+            row = subtree_cells(paths, lo, hi).aggregate(**{f"c{j}": _total(q) for j, q in enumerate(conds)})
+            out.extend(row[f"c{j}"] for j in range(len(chunk)))
+            continue
         if len(paths) == 1:  # one area (or the country) as :func:`incidents_in` reads it
             qs, where = counted().within(chunk[0].area, lo, hi), Q()
         else:  # only the areas' index ranges are read
@@ -114,6 +163,10 @@ def counted_police_in(municipality_ids, start: dt.date, end: dt.date):
 
 def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> dict[tuple[str, str], int]:
     """``{(source, category): count}`` in one GROUP BY."""
+    if summed(area):
+        rows = (subtree_cells([area.path], start, end, theme=theme, sources=sources).order_by()
+                .values_list("source", "category").annotate(total=Sum("n")))
+        return {(s, c): n for s, c, n in rows}
     rows = (incidents_in(area, start, end, theme=theme, sources=sources)
             .order_by().values_list("source", "category").annotate(n=Count("id")))
     return {(s, c): n for s, c, n in rows}
@@ -121,6 +174,10 @@ def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> 
 
 def synthetic_by_source_category(area, start, end, *, theme=None) -> dict[tuple[str, str], int]:
     """``{(source, category): count}`` of the synthetic demo rows only (one GROUP BY; empty on real data)."""
+    if summed(area):
+        rows = (subtree_cells([area.path], start, end, theme=theme, synthetic=True).order_by()
+                .values_list("source", "category").annotate(total=Sum("n")))
+        return {(s, c): n for s, c, n in rows}
     rows = (incidents_in(area, start, end, theme=theme, synthetic=True)
             .order_by().values_list("source", "category").annotate(n=Count("id")))
     return {(s, c): n for s, c, n in rows}
@@ -140,6 +197,12 @@ def child_index(parent, children, paths) -> np.ndarray:
 
 def counts_by_child_split(parent, children, start, end, *, theme=None, source: str) -> tuple[np.ndarray, np.ndarray]:
     """``(real, synthetic)`` counts of one source per child of ``parent`` in one GROUP BY."""
+    if children and all(summed(c) for c in children):  # the country's municipalities: their sums
+        rows = (subtree_cells([c.path for c in children], start, end, theme=theme, sources=[source]).order_by()
+                .values_list("area_path").annotate(total=Sum("n"), syn=_total(Q(synthetic=True))))
+        by_path = {path: (n, syn) for path, n, syn in rows}
+        both = np.array([by_path.get(c.path, (0, 0)) for c in children], dtype=np.int64).reshape(-1, 2)
+        return both[:, 0] - both[:, 1], both[:, 1]
     rows = list(incidents_in(parent, start, end, theme=theme, sources=[source]).order_by().values_list("area_path")
                 .annotate(n=Count("id"), syn=Count("id", filter=Q(synthetic=True))))
     real = np.zeros(len(children), dtype=np.int64)
@@ -171,6 +234,8 @@ def collection_span_by_child(parent, children, *, source: str, synthetic: bool) 
 
 def sources_within(area) -> set[str]:
     """The incident sources with any data in ``area``."""
+    if summed(area):
+        return set(subtree_cells([area.path]).order_by().values_list("source", flat=True).distinct())
     return set(counted().within(area).order_by().values_list("source", flat=True).distinct())
 
 
@@ -182,6 +247,11 @@ def counts_by_source_category_periods(area, periods, *, theme=None, sources=None
     if not periods:
         return {}
     lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    if summed(area):
+        ann = {f"p{i}": _total(Q(day__gte=p.start, day__lte=p.end)) for i, p in enumerate(periods)}
+        rows = (subtree_cells([area.path], lo, hi, theme=theme, sources=sources).order_by()
+                .values_list("source", "category").annotate(**ann))
+        return {(r[0], r[1]): np.array(r[2:], dtype=np.int64) for r in rows}
     ann = {f"p{i}": Count("id", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(periods)}
     rows = (incidents_in(area, lo, hi, theme=theme, sources=sources)
             .order_by().values_list("source", "category").annotate(**ann))
@@ -213,11 +283,19 @@ def counts_by_child(parent, children, start, end, *, theme=None, sources=None) -
 def daily_counts(area, start, end, *, theme=None, sources=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(dates as datetime64[D], sources, counts)``: incidents per day and source, counted in the
     database with one GROUP BY (a municipality has tens of thousands of incidents over five years)."""
+    if summed(area):
+        rows = list(subtree_cells([area.path], start, end, theme=theme, sources=sources).order_by()
+                    .values_list("day", "source").annotate(total=Sum("n")))
+        return _daily_arrays(rows)
     # grouped by ``+date`` (:class:`~trygg.incidents.models.Unindexed`): grouped by the column, SQLite
     # scanned the whole date-first index in its order rather than the area's range and a sort
     rows = list(incidents_in(area, start, end, theme=theme, sources=sources).order_by()
                 .annotate(day=Unindexed(F("date"), output_field=DateField()))
                 .values_list("day", "source").annotate(n=Count("id")))
+    return _daily_arrays(rows)
+
+
+def _daily_arrays(rows):
     if not rows:
         return np.array([], dtype="datetime64[D]"), np.array([], dtype=object), np.array([], dtype=np.int64)
     d, s, n = zip(*rows, strict=True)

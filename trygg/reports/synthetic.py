@@ -12,6 +12,7 @@ from shapely.geometry import Point, shape
 
 from trygg.areas import schemes
 from trygg.areas.models import Area
+from trygg.incidents import daily
 from trygg.incidents.categories import CATEGORIES, EST_CATEGORIES, NOT_COUNTED
 from trygg.incidents.models import Incident
 
@@ -54,4 +55,5 @@ def seed_incidents(areas, years, per_area_year: int = 40, seed: int = 6) -> int:
                     category=category, theme=CATEGORIES[category][1], municipality=municipality, area=area,
                     area_path=area.path, placement="point", lon=lon, lat=lat, title="Synthetic", synthetic=True))
     Incident.objects.bulk_create(objs, ignore_conflicts=True)
+    daily.refresh_days({o.date for o in objs})  # bulk_create sends no signals: the counts' cells by hand
     return len(objs)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
-from trygg.incidents import coverage
+from trygg.incidents import coverage, daily
 from trygg.incidents.coverage import last_complete_day
 from trygg.incidents.models import Incident
 
@@ -41,6 +41,7 @@ class CoverageEndTestCase(TestCase):
             source=source, source_id=f"{source}-{day}-{i}", date=day, category="klotter", theme="ordning",
             occurred_at=timezone.make_aware(dt.datetime.combine(day, dt.time(12))), placement="area")
             for i in range(n)])
+        daily.refresh_days([day])  # as the importers do: the coverage rules read the daily cells
 
     def test_police_ends_where_its_feed_ends_and_est_is_not_extended_past_it(self):
         for day in days(D(2026, 6, 1), 83):  # police every day up to 22 August

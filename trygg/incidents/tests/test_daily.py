@@ -42,7 +42,27 @@ class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
         self.assertEqual(len(keys), len(set(keys)), "one row per cell")
         self.assertEqual(Counter({c[:-1]: c[-1] for c in cells}), raw)
         self.assertTrue(all(c[-1] > 0 for c in cells))
+        self.assertSubtreesInStep()
         return raw
+
+    def assertSubtreesInStep(self):
+        """The sums over the country's and each municipality's subtree equal the incidents counted
+        at or below its path (as ``Incident.objects.within`` reads them)."""
+        from trygg.areas.models import Area
+        from trygg.incidents.models import SubtreeDailyCount
+
+        fields = ("date", "source", "category", "theme", "synthetic")
+        roots = list(Area.objects.filter(level__in=SubtreeDailyCount.LEVELS))
+        self.assertTrue(roots)
+        expected = Counter()
+        for root in roots:
+            for r in Incident.objects.within(root).order_by().values(*fields).annotate(n=Count("id")):
+                expected[(root.path, *(r[f] for f in fields))] += r["n"]
+        got = Counter()
+        for row in SubtreeDailyCount.objects.values_list("area_path", "day", *fields[1:], "n"):
+            got[row[:-1]] += row[-1]
+        self.assertEqual(got, expected)
+        self.assertFalse(SubtreeDailyCount.objects.exclude(area_path__in=[r.path for r in roots]).exists())
 
     def test_imports(self):
         call_command("import_police_events", str(self.write([

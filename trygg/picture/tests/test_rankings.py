@@ -15,6 +15,7 @@ import numpy as np
 from django.utils import timezone
 
 from trygg.areas.models import Area, Level, Population
+from trygg.incidents import daily
 from trygg.incidents.bra import import_bra_csv
 from trygg.incidents.categories import theme_of
 from trygg.incidents.models import CrimeStatistic, Incident
@@ -43,6 +44,7 @@ def spread(area, n, first, last, *, source, category, synthetic=False, municipal
             date=day, category=category, theme=theme_of(category), area=area, area_path=area.path,
             municipality=municipality, placement="area", synthetic=synthetic))
     Incident.objects.bulk_create(objs)
+    daily.refresh_days({o.date for o in objs})  # as every writer does
 
 
 def ranking_problems(area, start, end) -> list[str]:
