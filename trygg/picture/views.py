@@ -21,6 +21,7 @@ from trygg.analysis import periods
 from trygg.areas import schemes
 from trygg.areas.models import Area, Level
 from trygg.incidents.categories import THEMES, theme_label
+from trygg.incidents.models import Incident
 from trygg.numbers import figure_cache, figures, queries
 from trygg.numbers.params import BadChoice, Choice, parse_choice
 
@@ -78,20 +79,29 @@ LATEST_WINDOW_DAYS = 7
 
 def latest_in(area, start, end, theme=None) -> list:
     """The ``LATEST_LIMIT`` latest incidents of ``area`` from ``start`` to ``end``, newest first.
-    Read from the last ``LATEST_WINDOW_DAYS`` days of the period first: when those hold enough,
-    they are the latest of the whole period too (``date`` is the local day of ``occurred_at``), and a
-    big area's 12 months need not be read for 15 rows."""
+    Which ones they are is the same for every viewer (what each may read of them is not), so their
+    ids are kept in the figure cache until the data change, and the rows are read by id."""
+    ids = figure_cache.cached("latest-ids", lambda: latest_ids(area, start, end, theme),
+                              figure_cache.area_part(area), start, end, theme)
+    rows = Incident.objects.filter(pk__in=ids).select_related("area").defer("area__geometry").in_bulk()
+    return [rows[i] for i in ids if i in rows]
 
-    def rows(first):
-        return list(queries.incidents_in(area, first, end, theme=theme).select_related("area")
-                    .defer("area__geometry").order_by("-occurred_at", "-id")[:LATEST_LIMIT])
+
+def latest_ids(area, start, end, theme=None) -> list[int]:
+    """The ids of :func:`latest_in`. Read from the last ``LATEST_WINDOW_DAYS`` days of the period
+    first: when those hold enough, they are the latest of the whole period too (``date`` is the local
+    day of ``occurred_at``), and a big area's 12 months need not be read for 15 rows."""
+
+    def ids(first):
+        return list(queries.incidents_in(area, first, end, theme=theme).order_by("-occurred_at", "-id")
+                    .values_list("id", flat=True)[:LATEST_LIMIT])
 
     recent_start = end - dt.timedelta(days=LATEST_WINDOW_DAYS - 1)
     if recent_start > start:
-        recent = rows(recent_start)
+        recent = ids(recent_start)
         if len(recent) == LATEST_LIMIT:
             return recent
-    return rows(start)
+    return ids(start)
 
 
 def _latest_incidents(request, area, choice: Choice):

@@ -9,7 +9,10 @@ in the installation's language, the figures every viewer of these pages shares:
 * the situation picture of the default period (the last 28 complete days against the 28 before)
   and of the last 12 months against the year before, for the home municipality, every other
   municipality someone has a role in, their districts and the country;
-* the public page of each of those municipalities and their districts.
+* the public page of each of those municipalities and their districts;
+* the placement note of each of those pages (how much of the police data is placed by its text),
+  and which incidents are the latest of each picture (their ids; what a viewer may read of them is
+  decided when the page is shown).
 
 What depends on the viewer (the latest incidents and their text, the buttons) is never computed
 ahead, and other periods, themes and areas are computed when first asked for, as before. The job
@@ -89,8 +92,9 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
     """Compute ``targets_[start:]`` into the figure cache; ``(the index reached, why it stopped)``:
     "done", "data changed" or "others waiting"."""
     from trygg.incidents import dataversion
+    from trygg.incidents.templatetags.placement_tags import cached_placement_share
 
-    from .views import _shared_figures, public_figures
+    from .views import _public_placement, _shared_figures, latest_in, public_figures
 
     version = dataversion.current()
     for i in range(start, len(targets_)):
@@ -102,8 +106,10 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
         progress(100 * i / len(targets_), area.name)
         if what == "picture":
             _shared_figures(area, choice)
+            cached_placement_share(area, choice.start, choice.end, choice.theme)  # the page's placement note
+            latest_in(area, choice.start, choice.end, choice.theme)  # which incidents are the latest (ids)
         else:
-            public_figures(area)
+            _public_placement(area, public_figures(area)["period"])
     return len(targets_), "done"
 
 

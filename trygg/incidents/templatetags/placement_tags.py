@@ -43,7 +43,9 @@ def placement_share(area, start, end, theme=None) -> dict:
                                                                         range(1, len(segs))], level=Level.MUNICIPALITY)), None)
         out["municipality"] = municipality
         if municipality is not None:
-            qs = counted(start, end).filter(source="police", area=municipality, placement="municipality")
+            # by its path (the copy of the area's, kept in step): the area-first index's short range
+            # of the municipality's own rows, not every police event of the period in the country
+            qs = counted(start, end).filter(area_path=municipality.path, source="police", placement="municipality")
             if theme:
                 qs = qs.filter(theme=theme)
             out["only_municipality"] = qs.count()

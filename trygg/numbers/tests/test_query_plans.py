@@ -20,7 +20,7 @@ from trygg.incidents import coverage, daily
 from trygg.incidents.categories import theme_of
 from trygg.incidents.models import DailyCount, Incident, SubtreeDailyCount
 from trygg.numbers import queries
-from trygg.picture.views import latest_in
+from trygg.picture.views import latest_ids
 from trygg.reports.statutory.data import source_currency
 from trygg.testing.personas import BaseTestCase, build_world
 from trygg.testing.plans import explain, statements
@@ -204,7 +204,7 @@ class CountQueryPlanTests(BaseTestCase):
     def test_the_latest_incidents_list(self):
         week = END - dt.timedelta(days=6)
         for area in (self.nordost, self.centrum):
-            self.assertReadsACountIndex(lambda a=area: latest_in(a, YEAR, END), [area], [(week, END), (YEAR, END)],
+            self.assertReadsACountIndex(lambda a=area: latest_ids(a, YEAR, END), [area], [(week, END), (YEAR, END)],
                                         covering=False)
 
     def test_the_plans_name_other_indexes_too(self):
