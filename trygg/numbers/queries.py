@@ -33,7 +33,12 @@ def counted(start: dt.date | None = None, end: dt.date | None = None):
 def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None):
     """Incidents that count (:func:`counted`), within ``area`` (any level) between ``start`` and
     ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows."""
-    qs = counted().within(area, start, end)
+    return _narrowed(counted().within(area, start, end), theme=theme, category=category, sources=sources,
+                     synthetic=synthetic)
+
+
+def _narrowed(qs, *, theme=None, category=None, sources=None, synthetic=None):
+    """``qs`` (incidents or cells) of one theme, category, the given sources, synthetic or real rows."""
     if synthetic is not None:
         qs = qs.filter(synthetic=bool(synthetic))
     if theme:
@@ -62,15 +67,7 @@ def subtree_cells(paths, start: dt.date | None = None, end: dt.date | None = Non
         qs = qs.filter(day__gte=start)
     if end is not None:
         qs = qs.filter(day__lte=end)
-    if synthetic is not None:
-        qs = qs.filter(synthetic=bool(synthetic))
-    if theme:
-        qs = qs.filter(theme=theme)
-    if category:
-        qs = qs.filter(category=category)
-    if sources:
-        qs = qs.filter(source__in=list(sources))
-    return qs
+    return _narrowed(qs, theme=theme, category=category, sources=sources, synthetic=synthetic)
 
 
 def _total(q=None):
@@ -105,16 +102,7 @@ def count_many(specs) -> list[int]:
         lo, hi = min(s.start for s in chunk), max(s.end for s in chunk)
         paths = sorted({s.area.path for s in chunk})
         if all(summed(s.area) for s in chunk):  # municipalities, the country: their subtree sums
-            conds = []
-            for s in chunk:
-                q = Q(area_path=s.area.path, day__gte=s.start, day__lte=s.end)
-                if s.theme:
-                    q &= Q(theme=s.theme)
-                if s.category:
-                    q &= Q(category=s.category)
-                if s.sources:
-                    q &= Q(source__in=list(s.sources))
-                conds.append(q)
+            conds = [Q(area_path=s.area.path, day__gte=s.start, day__lte=s.end) & _spec_q(s) for s in chunk]
             row = subtree_cells(paths, lo, hi).aggregate(**{f"c{j}": _total(q) for j, q in enumerate(conds)})
             out.extend(row[f"c{j}"] for j in range(len(chunk)))
             continue
@@ -124,19 +112,22 @@ def count_many(specs) -> list[int]:
             qs, where = counted().dated(lo, hi), Q()
             for path in paths:
                 where |= subtree_q(path, "area_path", qs.db)
-        conds = []
-        for s in chunk:
-            q = qs.within_q(s.area) & Q(date__gte=s.start, date__lte=s.end)
-            if s.theme:
-                q &= Q(theme=s.theme)
-            if s.category:
-                q &= Q(category=s.category)
-            if s.sources:
-                q &= Q(source__in=list(s.sources))
-            conds.append(q)
+        conds = [qs.within_q(s.area) & Q(date__gte=s.start, date__lte=s.end) & _spec_q(s) for s in chunk]
         row = qs.filter(where).aggregate(**{f"c{j}": Count("id", filter=q) for j, q in enumerate(conds)})
         out.extend(row[f"c{j}"] for j in range(len(chunk)))
     return out
+
+
+def _spec_q(s: CountSpec) -> Q:
+    """A spec's theme, category and sources as a condition (incidents and cells alike)."""
+    q = Q()
+    if s.theme:
+        q &= Q(theme=s.theme)
+    if s.category:
+        q &= Q(category=s.category)
+    if s.sources:
+        q &= Q(source__in=list(s.sources))
+    return q
 
 
 def sources_within_many(areas) -> dict[int, set[str]]:
