@@ -22,6 +22,11 @@ def pytest_configure(config):
     settings.CACHES = {**settings.CACHES, "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     # With no figure cache there is nothing to compute ahead after an import (its tests switch it on).
     settings.TRYGG_WARM_FIGURES = False
+    # Each test process its own job locks: job ids start at 1 in every test database, and a lock
+    # file shared by two xdist workers made one skip the other's "busy" job.
+    import tempfile
+
+    settings.TRYGG_LOCK_DIR = tempfile.mkdtemp(prefix="trygg-locks-")
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

@@ -40,14 +40,14 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
     settings.MEDIA_ROOT = tmp_path
     settings.VAR_DIR = tmp_path / "var"
     fill(world)
-    conf = Conference.objects.get(year=2025)
+    conf = Conference.objects.get(municipality=world["goteborg"], year=2025)
     login(page, live_server, "dina")
-    page.goto(f"{live_server.url}/rapporter/konferens/2025/")
+    page.goto(f"{live_server.url}/rapporter/konferens/1480/2025/")
     page.click("[data-testid=approvals] button")  # approve for the city
     page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     login(page, live_server, "pelle")
-    page.goto(f"{live_server.url}/rapporter/konferens/2025/")
+    page.goto(f"{live_server.url}/rapporter/konferens/1480/2025/")
     page.click("[data-testid=approvals] button")
     page.wait_for_load_state("networkidle")
     conf.refresh_from_db()
@@ -55,7 +55,7 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
 
     page.context.clear_cookies()
     login(page, live_server, "ulla")
-    page.goto(f"{live_server.url}/rapporter/konferens/2025/")
+    page.goto(f"{live_server.url}/rapporter/konferens/1480/2025/")
     page.click("[data-testid=analysis] button")  # one click: generate and attach the PDF
     page.wait_for_selector("[data-testid=analysis] progress")  # in the background
     assert queue.run_pending()
@@ -66,7 +66,7 @@ def test_lead_generates_the_annual_analysis_for_the_conference(page, live_server
     screenshot(page, "reports-conference")
     with page.expect_download() as dl:
         link.click()
-    assert dl.value.suggested_filename == "arsanalys-2025-narkotika.pdf"
+    assert dl.value.suggested_filename == "arsanalys-1480-2025-narkotika.pdf"
     assert open(dl.value.path(), "rb").read(4) == b"%PDF"
 
     page.goto(f"{live_server.url}/rapporter/")

@@ -272,22 +272,24 @@ class EstReportDetail(TryggAPIView):
 
 class ImportRunSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)  # null: a national run
 
     class Meta:
         model = ImportRun
         fields = ["id", "source", "file_name", "checksum", "started_at", "finished_at", "status", "new",
-                  "unchanged", "updated", "rejected", "redacted", "placed_in_district", "message", "user"]
+                  "unchanged", "updated", "rejected", "redacted", "placed_in_district", "message", "user", "municipality"]
 
 
 class ImportRuns(TryggAPIView):
-    """The import history, newest first (``source`` filters, ``limit`` ≤ 500)."""
+    """The import history, newest first (``source`` filters, ``limit`` ≤ 500): the runs of your
+    municipalities and the national ones (``municipality`` null)."""
 
     capability = Capability.IMPORT_DATA
 
     @extend_schema(parameters=[OpenApiParameter("source", str), OpenApiParameter("limit", int)],
                    responses=ImportRunSerializer(many=True))
     def get(self, request):
-        qs = ImportRun.objects.select_related("user")
+        qs = ImportRun.objects.visible_to(request.user).select_related("user", "municipality").defer("municipality__geometry")
         if request.query_params.get("source"):
             qs = qs.filter(source=request.query_params["source"])
         try:
@@ -304,7 +306,7 @@ class ImportRunDetail(TryggAPIView):
 
     @extend_schema(responses=ImportRunSerializer)
     def get(self, request, pk):
-        run = ImportRun.objects.select_related("user").filter(pk=pk).first()
+        run = ImportRun.objects.visible_to(request.user).select_related("user", "municipality").defer("municipality__geometry").filter(pk=pk).first()
         if run is None:
             raise Http404
         return Response(ImportRunSerializer(run).data)

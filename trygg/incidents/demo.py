@@ -9,9 +9,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from trygg.accounts.models import Organisation
+from trygg.areas.models import Area
 
 from .bra import import_bra_csv
-from .importing import summary_line
+from .importing import sole_municipality, summary_line
 from .models import ImportRun, Incident, Source
 from .placing import replace_police_events
 from .police import import_police_file
@@ -54,7 +55,9 @@ def _synthetic_once(last, stdout) -> None:
         return
     org = Organisation.objects.filter(kind="other").first()
     n = load_synthetic(last, organisation=org, **SYNTHETIC)
+    areas = Area.objects.filter(pk__in=Incident.objects.filter(source=Source.EST, synthetic=True).values("area_id"))
     ImportRun.objects.create(source=Source.EST, file_name=name, status=ImportRun.Status.DONE, new=n,
                              placed_in_district=n, finished_at=timezone.now(),
+                             municipality=sole_municipality(areas.defer("geometry")),
                              message="Synthetic demo EST reports (synthetic=True), not real observations.")
     stdout.write(f"EST: {n} synthetic reports (labelled synthetic) up to {last}\n")

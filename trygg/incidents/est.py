@@ -25,6 +25,7 @@ from .importing import (
     personal_data_policy,
     progress,
     screen_text,
+    sole_municipality,
     write_phase,
 )
 from .loader import insert_rows
@@ -204,6 +205,7 @@ def import_est_csv(path, user=None, personal_data=None, organisation=None):
             } for key, occurred, category, area, lon, lat, place, body, org in keep), batch_size=BATCH_SIZE)
             run.new = len(keep)
             run.placed_in_district = len(keep)
+            run.municipality = sole_municipality(row[3] for row in keep)  # one municipality's file, or national
             if rejected:
                 run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
     return run

@@ -113,6 +113,18 @@ def write_phase(run: ImportRun):
         transaction.on_commit(lambda: imported.send(sender=ImportRun, run=run))
 
 
+def sole_municipality(areas):
+    """The municipality (an Area) that all ``areas`` lie in, for ``ImportRun.municipality``; None
+    when they lie in several, in none, or there are none: a national run, shown to everyone."""
+    from trygg.areas.models import Area, Level
+    from trygg.areas.schemes import municipality_code
+
+    codes = {municipality_code(a) for a in {a for a in areas if a is not None}}
+    if len(codes) != 1 or None in codes:
+        return None
+    return Area.objects.filter(level=Level.MUNICIPALITY, code=codes.pop()).defer("geometry").first()
+
+
 def summary_line(run: ImportRun) -> str:
     """One line for the terminal and the upload message, in the user's language."""
     parts = [_("%(n)d new") % {"n": run.new}, _("%(n)d unchanged") % {"n": run.unchanged}]

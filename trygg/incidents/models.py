@@ -92,7 +92,26 @@ IMPORT_SOURCE_LABELS = {
 }
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user, capability=None):
+        """The runs ``user`` may see in the import history: those of the municipalities where they
+        hold ``capability`` (default IMPORT_DATA) and the national ones (no municipality: the
+        police feed, Brå's national figures, backups); superusers see every run."""
+        from trygg.accounts.municipalities import codes_of
+        from trygg.accounts.permissions import Capability
+
+        codes = codes_of(user, capability or Capability.IMPORT_DATA)
+        if codes is None:
+            return self
+        return self.filter(models.Q(municipality__isnull=True) | models.Q(municipality__code__in=codes))
+
+
 class ImportRun(models.Model):
+    """One import or scheduled job. ``municipality``: the one municipality a run's rows all lie in
+    (an EST or survey file of one municipality's areas), None for a national run (the police feed,
+    Brå, backups, data retention); the import history shows each municipality its own and the
+    national runs."""
+
     class Status(models.TextChoices):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
@@ -112,6 +131,11 @@ class ImportRun(models.Model):
     placed_in_district = models.PositiveIntegerField(_("placed in a district"), default=0)
     message = models.TextField(_("message"), blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    municipality = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     limit_choices_to={"level": "municipality"}, verbose_name=_("municipality"),
+                                     help_text=_("Empty: a national run, shown to every municipality."))
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -112,7 +112,9 @@ def _point_in(lons, lats, areas):
 
 @access(Capability.IMPORT_DATA)
 def import_history(request):
-    runs = ImportRun.objects.select_related("user")[:200]
+    """The runs of the viewer's municipalities and the national ones (``ImportRun.visible_to``)."""
+    runs = ImportRun.objects.visible_to(request.user).select_related("user", "municipality") \
+        .defer("municipality__geometry")[:200]
     return render(request, "incidents/import_history.html", {"runs": runs})
 
 

@@ -123,17 +123,18 @@ def _latest_incidents(request, area, choice: Choice):
 
 
 def _picture_extra(request, code):
-    """What the picture page shows besides the data: the conference theme (its chips) and the
-    area's saved pictures (the latest is linked, the number is shown)."""
+    """What the picture page shows besides the data: the conference theme of the area's
+    municipality (its chips) and the area's saved pictures (the latest is linked, the number is
+    shown)."""
     saved = Snapshot.objects.filter(area=request.area).aggregate(n=Count("id"), last=Max("id"))
-    return highlighted_theme(), saved["n"], saved["last"]
+    return highlighted_theme(request.area), saved["n"], saved["last"]
 
 
 @access(Capability.VIEW_PICTURE, area_kwarg="code")
 @page_cache("picture", extra=_picture_extra)
 def picture(request, code):
     area = request.area
-    conference_theme = highlighted_theme()
+    conference_theme = highlighted_theme(area)
     ctx = {"area": area, "ancestors": area.ancestors(), "themes": _theme_choices(conference_theme),
            "conference_theme": conference_theme, "typed": request.GET}
     try:

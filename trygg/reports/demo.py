@@ -1,11 +1,14 @@
-"""Demo step: the 2024 conference (with decisions) and the 2025 conference on narcotics, theme
-approved by both partners."""
+"""Demo step: the demo municipality's 2024 conference (with decisions) and its 2025 conference on
+narcotics, theme approved by both partners."""
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+
+from trygg.areas import schemes
+from trygg.areas.models import Area, Level
 
 from .attach import attach_analysis
 from .models import Conference
@@ -32,15 +35,17 @@ def load(stdout):
     ulla = User.objects.filter(username="analytiker").first()
     city = User.objects.filter(username="direktor.nordost").first()
     police = User.objects.filter(username="polischef.nordost").first()
+    municipality = Area.objects.defer("geometry").get(level=Level.MUNICIPALITY, code=schemes.home_code())
     for year, fields in CONFERENCES.items():
-        conf, created = Conference.objects.get_or_create(year=year, defaults={**fields, "proposed_by": ulla})
+        conf, created = Conference.objects.get_or_create(municipality=municipality, year=year,
+                                                         defaults={**fields, "proposed_by": ulla})
         if created:
             approved = timezone.make_aware(dt.datetime(year, 10, 1, 10, 0))
             conf.city_approved_by, conf.city_approved_at = city, approved
             conf.police_approved_by, conf.police_approved_at = police, approved + dt.timedelta(days=2)
             conf.save()
-    conf = Conference.objects.get(year=2025)
+    conf = Conference.objects.get(municipality=municipality, year=2025)
     if not conf.analysis_pdf:
         attach_analysis(conf)
-    stdout.write("reports: conferences 2024 and 2025 (theme narkotika, approved by both partners, "
+    stdout.write(f"reports: {municipality.name}'s conferences 2024 and 2025 (theme narkotika, approved by both partners, "
                  "analysis PDF attached)\n")

@@ -11,7 +11,12 @@ from trygg.versions import save_as_next_version
 
 
 class Conference(models.Model):
-    year = models.PositiveIntegerField(_("year"), unique=True)
+    """A municipality's conference of a year: each partnership holds its own (one per municipality
+    and year), and only that municipality's people see, edit and approve it."""
+
+    municipality = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+",
+                                     limit_choices_to={"level": "municipality"}, verbose_name=_("municipality"))
+    year = models.PositiveIntegerField(_("year"))
     date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_no_personal_data])
     theme = models.CharField(_("theme"), max_length=40)  # a Theme slug (the form offers the table's themes)
@@ -39,6 +44,7 @@ class Conference(models.Model):
 
     class Meta:
         ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="one_conference_per_year")]
         verbose_name = _("conference")
         verbose_name_plural = _("conferences")
 
@@ -49,7 +55,7 @@ class Conference(models.Model):
         return theme_label(self.theme)
 
     def get_absolute_url(self):
-        return reverse("reports:conference", kwargs={"year": self.year})
+        return reverse("reports:conference", kwargs={"code": self.municipality.code, "year": self.year})
 
     @property
     def theme_approved(self) -> bool:
@@ -62,10 +68,13 @@ class Conference(models.Model):
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
 
 
-def decisions_for(year: int) -> list[str]:
-    """Decisions of the conference held for ``year - 1``: the input to ``year``'s agreements.
-    The work app may list these when an agreement is created."""
-    prev = Conference.objects.filter(year=year - 1).first()
+def decisions_for(year: int, municipality) -> list[str]:
+    """Decisions of ``municipality``'s conference held for ``year - 1`` (an Area of level
+    municipality, or None: none): the input to ``year``'s agreements there. The work app lists
+    these when an agreement is created."""
+    if municipality is None:
+        return []
+    prev = Conference.objects.filter(municipality=municipality, year=year - 1).first()
     return prev.decision_lines() if prev else []
 
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from trygg.accounts.access import access, can
 from trygg.accounts.municipalities import choose
 from trygg.accounts.permissions import Capability
-from trygg.areas import schemes
 from trygg.incidents.categories import THEMES
 from trygg.jobs import queue
 from trygg.jobs.models import Job
@@ -32,7 +31,11 @@ def index(request):
         if d["fmt"] != "html":
             kwargs["fmt"] = d["fmt"]
         return redirect(reverse(name, kwargs=kwargs))
-    return render(request, "reports/index.html", {"form": form, "conferences": Conference.objects.all()[:5]})
+    municipality = choose(request, Capability.ANALYZE_CITYWIDE).municipality
+    conferences = Conference.objects.filter(municipality=municipality).select_related("municipality") \
+        .defer("municipality__geometry")[:5]
+    return render(request, "reports/index.html", {"form": form, "conferences": conferences,
+                                                  "municipality": municipality})
 
 
 def _annual_job(request, year, theme, fmt):
@@ -96,47 +99,106 @@ def annual_status(request, pk):
                          "error": job.error if job.status == Job.Status.FAILED else ""})  # no-store: trygg.web.middleware
 
 
+# ---- the conferences: each municipality holds its own, /rapporter/konferens/<kod>/<år>/ -----------
+
+
+def _municipality(request, code, capability: Capability):
+    """The municipality of SCB code ``code`` when the viewer works there with ``capability``
+    (VIEW_PICTURE: anywhere in it; ANALYZE_CITYWIDE: for the whole of it); else 404, as for every
+    other partnership's pages (``trygg.accounts.municipalities``)."""
+    from trygg.accounts.municipalities import require_municipality
+    from trygg.areas.models import Area, Level
+
+    area = get_object_or_404(Area.objects.defer("geometry"), code=code, level=Level.MUNICIPALITY)
+    require_municipality(request.user, capability, area)
+    if capability == Capability.ANALYZE_CITYWIDE and not can(request.user, capability, area):
+        raise Http404
+    return area
+
+
+def _conference(request, code, year, capability: Capability = Capability.VIEW_PICTURE) -> Conference:
+    municipality = _municipality(request, code, capability)
+    conf = get_object_or_404(Conference.objects.select_related("proposed_by", "city_approved_by", "police_approved_by"),
+                             municipality=municipality, year=year)
+    conf.municipality = municipality  # loaded without its outline
+    return conf
+
+
 @access(Capability.VIEW_PICTURE)
 def conferences(request):
-    return render(request, "reports/conferences.html", {"conferences": Conference.objects.all()})
+    """The conferences of the viewer's municipality (``?kommun=`` for another of theirs)."""
+    chosen = choose(request, Capability.VIEW_PICTURE)
+    confs = Conference.objects.filter(municipality=chosen.municipality).select_related("municipality") \
+        .defer("municipality__geometry")
+    return render(request, "reports/conferences.html", {
+        "conferences": confs, "chosen": chosen,
+        "can_create": chosen.municipality is not None
+        and can(request.user, Capability.ANALYZE_CITYWIDE, chosen.municipality)})
 
 
 @access(Capability.ANALYZE_CITYWIDE)
 def conference_new(request):
+    """A new conference of the analyst's municipality (``?kommun=`` for another of theirs)."""
+    chosen = choose(request, Capability.ANALYZE_CITYWIDE)
+    municipality = chosen.municipality
+    if municipality is None or not can(request.user, Capability.ANALYZE_CITYWIDE, municipality):
+        raise Http404
     form = ConferenceForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        if Conference.objects.filter(year=form.cleaned_data["year"]).exists():
+        if Conference.objects.filter(municipality=municipality, year=form.cleaned_data["year"]).exists():
             form.add_error("year", _("There is already a conference for this year."))
         else:
             conf = form.save(commit=False)
+            conf.municipality = municipality
             conf.proposed_by = request.user
             conf.save()
             messages.success(request, _("Conference created. Both partners now approve the theme."))
             return redirect(conf)
-    return render(request, "reports/conference_form.html", {"form": form})
+    return render(request, "reports/conference_form.html", {"form": form, "chosen": chosen,
+                                                            "municipality": municipality})
 
 
 @access(Capability.VIEW_PICTURE)
-def conference(request, year):
-    conf = get_object_or_404(Conference, year=year)
-    context = {"conf": conf, "sides": approval.approvable_sides(request.user, conf),
-               "previous_decisions": decisions_for(year), "themes": THEMES,
-               "next_year": Conference.objects.filter(year=year + 1).first()}
-    if can(request.user, Capability.ANALYZE_CITYWIDE):  # the analysis being generated, or why it failed
+def conference_by_year(request, year):
+    """The old address /konferens/<år>/: that year's conference of the viewer's municipality."""
+    municipality = choose(request, Capability.VIEW_PICTURE).municipality
+    if municipality is None:
+        raise Http404
+    return redirect(reverse("reports:conference", args=[municipality.code, year]))
+
+
+def _sides(request, conf) -> list[str]:
+    """The sides the viewer may still approve: the APPROVE (district director, police chief) or
+    ANALYZE_CITYWIDE (development lead) capability anywhere in the conference's municipality."""
+    return approval.approvable_sides(request.user, conf, conf.municipality, anywhere_below=True)
+
+
+@access(Capability.VIEW_PICTURE)
+def conference(request, code, year):
+    conf = _conference(request, code, year)
+    municipality = conf.municipality
+    citywide = can(request.user, Capability.ANALYZE_CITYWIDE, municipality)
+    context = {"conf": conf, "sides": _sides(request, conf), "can_edit": citywide,
+               "previous_decisions": decisions_for(year, municipality), "themes": THEMES,
+               "next_year": Conference.objects.filter(municipality=municipality, year=year + 1).first()}
+    if citywide:  # the analysis being generated, or why it failed
         job = Job.objects.filter(key=queue.key_for(attach.KIND, attach.params(conf))).first()
         if job is not None and job.status != Job.Status.DONE:
-            context.update(_annual_context(conf.year, conf.theme, "html", job, schemes.home_code()),
-                           retry_url=reverse("reports:conference_attach", args=[conf.year]))
+            context.update(_annual_context(conf.year, conf.theme, "html", job, municipality.code),
+                           retry_url=reverse("reports:conference_attach", args=[municipality.code, conf.year]))
     return render(request, "reports/conference.html", context)
 
 
 @access(Capability.ANALYZE_CITYWIDE)
-def conference_edit(request, year):
-    conf = get_object_or_404(Conference, year=year)
+def conference_edit(request, code, year):
+    conf = _conference(request, code, year, Capability.ANALYZE_CITYWIDE)
     old_theme = conf.theme
     form = ConferenceForm(request.POST or None, instance=conf)
     if request.method == "POST" and form.is_valid():
         conf = form.save(commit=False)
+        if Conference.objects.filter(municipality=conf.municipality, year=conf.year).exclude(pk=conf.pk).exists():
+            form.add_error("year", _("There is already a conference for this year."))
+            return render(request, "reports/conference_form.html", {"form": form, "conf": conf})
         if conf.theme != old_theme:
             approval.reset_approvals(conf)
             messages.warning(request, _("The theme changed: both partners must approve it again."))
@@ -145,13 +207,15 @@ def conference_edit(request, year):
     return render(request, "reports/conference_form.html", {"form": form, "conf": conf})
 
 
-@access(Capability.SIGNED_IN)
+@access(Capability.VIEW_PICTURE)
 @require_POST
-def conference_approve(request, year):
-    conf = get_object_or_404(Conference, year=year)
+def conference_approve(request, code, year):
+    """Approve the theme for one side: only people of the conference's own municipality (another
+    municipality's conference is not found, 404); a side the viewer may not approve: 403."""
+    conf = _conference(request, code, year)
     side = request.POST.get("side", "")
     try:
-        approval.approve(request.user, conf, side)
+        approval.approve(request.user, conf, side, conf.municipality, anywhere_below=True)
     except PermissionError:
         raise PermissionDenied from None
     messages.success(request, _("Theme approved."))
@@ -160,10 +224,10 @@ def conference_approve(request, year):
 
 @access(Capability.ANALYZE_CITYWIDE)
 @require_POST
-def conference_attach(request, year):
-    """Queue the job that generates the annual analysis for the conference's year and theme and
-    stores the PDF with it; the conference page follows its progress."""
-    conf = get_object_or_404(Conference, year=year)
+def conference_attach(request, code, year):
+    """Queue the job that generates the annual analysis of the conference's municipality for its
+    year and theme and stores the PDF with it; the conference page follows its progress."""
+    conf = _conference(request, code, year, Capability.ANALYZE_CITYWIDE)
     job, _previous = queue.get_or_enqueue(attach.KIND, attach.params(conf), user=request.user, retry=True)
     if job.status == Job.Status.DONE and conf.analysis_pdf:
         messages.info(request, _("The attached analysis is up to date: the data have not changed since it was generated."))
@@ -174,9 +238,10 @@ def conference_attach(request, year):
 
 
 @access(Capability.VIEW_PICTURE)
-def conference_pdf(request, year):
-    conf = get_object_or_404(Conference, year=year)
+def conference_pdf(request, code, year):
+    conf = _conference(request, code, year)
     if not conf.analysis_pdf:
         raise Http404(_("No analysis attached yet."))
     return FileResponse(conf.analysis_pdf.open("rb"), as_attachment=True,
-                        filename=f"arsanalys-{conf.year}-{conf.theme}.pdf", content_type="application/pdf")
+                        filename=f"arsanalys-{conf.municipality.code}-{conf.year}-{conf.theme}.pdf",
+                        content_type="application/pdf")

@@ -23,7 +23,7 @@ from .results import area_series, years_of
 def index(request):
     areas = within_mine(Area.objects.filter(survey_results__isnull=False), request.user,
                         Capability.VIEW_PICTURE).distinct().order_by("path")
-    runs = ImportRun.objects.filter(source="survey")[:10]
+    runs = ImportRun.objects.visible_to(request.user, Capability.VIEW_PICTURE).filter(source="survey")[:10]
     return render(request, "surveys/index.html", {"areas": areas, "runs": runs})
 
 

@@ -251,7 +251,7 @@ def agreement_new(request, code):
     year = _agreement_year(request.POST.get("start")) if request.method == "POST" else timezone.localdate().year
     return _form_page(request, forms.AgreementForm, title=_("New agreement (new version)"), prepare=prepare,
                       files=True, back=lambda o: _url("agreement", request.area, o.pk),
-                      extra={"decisions_for_year": year})
+                      extra={"decisions_for_year": year, "decisions_area": request.area})
 
 
 def _agreement_year(start: str | None) -> int:

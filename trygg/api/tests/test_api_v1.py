@@ -216,6 +216,21 @@ class ImportRunsTestCase(ApiTestCase):
         self.assertEqual(self.client.get(f"/api/v1/imports/{run.pk}", **auth).json()["status"], "done")
         self.assertEqual(self.client.get("/api/v1/imports?limit=x", **auth).json()["errors"][0]["field"], "limit")
 
+    def test_it_shows_each_municipality_its_own_runs_and_the_national_ones(self):
+        from trygg.accounts.tests.test_municipalities import set_up_malmo
+
+        set_up_malmo(self)
+        national = ImportRun.objects.create(source="police", status="done")
+        gbg = ImportRun.objects.create(source="est", status="done", municipality=self.goteborg)
+        malmo = ImportRun.objects.create(source="est", status="done", municipality=self.malmo)
+        for who, seen, unseen in [("ulla", gbg, malmo), ("mats", malmo, gbg)]:
+            auth = self.token(who)
+            rows = {r["id"]: r["municipality"] for r in self.client.get("/api/v1/imports", **auth).json()
+                    if r["id"] in (national.pk, gbg.pk, malmo.pk)}
+            self.assertEqual(rows, {national.pk: None, seen.pk: seen.municipality.code}, who)
+            self.assertEqual(self.client.get(f"/api/v1/imports/{unseen.pk}", **auth).status_code, 404, who)
+            self.assertEqual(self.client.get(f"/api/v1/imports/{national.pk}", **auth).status_code, 200, who)
+
 
 class OpenApiTestCase(ApiTestCase):
     def test_document_and_docs_page(self):

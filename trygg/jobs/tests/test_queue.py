@@ -17,7 +17,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from trygg.jobs import kinds, queue
-from trygg.jobs.locks import exclusive
+from trygg.jobs.locks import exclusive, lock_dir
 from trygg.jobs.models import Job
 from trygg.ops import scheduler
 from trygg.ops.tests.test_scheduler import _hold_lock
@@ -107,9 +107,8 @@ class QueueTestCase(JobsMixin, TestCase):
     def test_a_running_job_whose_worker_is_alive_is_left_alone(self):
         job, _ = queue.get_or_enqueue("test-echo", {"n": 6})
         Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1)
-        from django.conf import settings
 
-        holder = _hold_lock(settings.VAR_DIR / "locks" / f"jobs-{job.pk}.lock")  # another worker runs it
+        holder = _hold_lock(lock_dir() / f"jobs-{job.pk}.lock")  # another worker runs it
         try:
             self.assertEqual(queue.recover_stale(), [])
             self.assertEqual(queue.run_pending(), [])

@@ -23,6 +23,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from trygg.incidents.models import ImportRun, Incident
+from trygg.jobs.locks import lock_dir
 from trygg.ops import scheduler
 from trygg.testing.personas import build_world
 
@@ -219,7 +220,7 @@ def _hold_lock(path: Path):
 
 @pytest.mark.django_db
 def test_a_job_running_elsewhere_is_skipped_with_a_message(ops_dirs, settings):
-    holder = _hold_lock(settings.VAR_DIR / "locks" / "job-backup.lock")
+    holder = _hold_lock(lock_dir() / "job-backup.lock")
     try:
         with mock.patch("trygg.ops.backup.backup") as backup:
             out = _out(run="backup")

@@ -1,8 +1,10 @@
 """Report test data on top of the personas' world: synthetic incidents, survey results, a
-collaboration round with answers and a conference."""
+collaboration round with answers and a conference (of Hjällbo's municipality, Göteborg)."""
 
 import datetime as dt
 
+from trygg.areas.models import Area, Level
+from trygg.areas.schemes import municipality_code
 from trygg.reports.models import Conference
 from trygg.reports.synthetic import seed_incidents
 from trygg.surveys.collaboration import send_round
@@ -22,5 +24,6 @@ def fill(w):
     inv = rnd.invitations.get(user=w["alice"])
     CollaborationAnswer.objects.create(invitation=inv, collaboration=4, agreement=3, shared_picture=5, follow_up=2,
                                        comment="Vi träffas varje vecka.")
-    return Conference.objects.create(year=2025, theme="narkotika", place="Stadshuset", proposed_by=w["ulla"],
+    goteborg = Area.objects.get(level=Level.MUNICIPALITY, code=municipality_code(w["hjallbo"]))
+    return Conference.objects.create(municipality=goteborg, year=2025, theme="narkotika", place="Stadshuset", proposed_by=w["ulla"],
                                      decisions="Följ upp åtgärder per tertial\nEST i alla områden")

@@ -240,8 +240,8 @@ class AnnualJobRunTestCase(JobsMixin, BaseTestCase):
         self.assertFalse(Job.objects.filter(pk=job.pk).exists())  # the failure is superseded
 
     def test_the_conference_page_shows_why_its_analysis_failed(self):
-        conference = reverse("reports:conference", args=[2025])
-        attach_url = reverse("reports:conference_attach", args=[2025])
+        conference = reverse("reports:conference", args=["1480", 2025])
+        attach_url = reverse("reports:conference_attach", args=["1480", 2025])
         self.assertRedirects(self.client.post(attach_url), conference, fetch_redirect_response=False)
         with mock.patch.object(annual_job, "collect", side_effect=ValueError("no population for 2025")), \
                 self.assertLogs("trygg.jobs", "ERROR"):

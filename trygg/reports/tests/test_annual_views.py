@@ -26,27 +26,27 @@ class AnnualViewsTestCase(JobsMixin, BaseTestCase):
 
     def test_attach_pdf_to_conference(self):
         self.login("ulla")
-        r = self.client.post(reverse("reports:conference_attach", args=[2025]))
-        self.assertRedirects(r, reverse("reports:conference", args=[2025]))
-        page = self.client.get(reverse("reports:conference", args=[2025]))  # queued: the page follows the job
+        r = self.client.post(reverse("reports:conference_attach", args=["1480", 2025]))
+        self.assertRedirects(r, reverse("reports:conference", args=["1480", 2025]))
+        page = self.client.get(reverse("reports:conference", args=["1480", 2025]))  # queued: the page follows the job
         self.assertContains(page, "data-job-status")
         self.assertContains(page, "job-progress.js")
         self.assertNotContains(page, "Generate again")
-        self.client.post(reverse("reports:conference_attach", args=[2025]))  # a second click: the same job
+        self.client.post(reverse("reports:conference_attach", args=["1480", 2025]))  # a second click: the same job
         self.assertEqual(Job.objects.filter(kind="conference-analysis").count(), 1)
         self.login("lena")  # sees the conference, not the job (city-wide analysis only)
-        self.assertNotContains(self.client.get(reverse("reports:conference", args=[2025])), "data-job-status")
+        self.assertNotContains(self.client.get(reverse("reports:conference", args=["1480", 2025])), "data-job-status")
         self.login("ulla")
         self.run_jobs()
-        page = self.client.get(reverse("reports:conference", args=[2025]))
+        page = self.client.get(reverse("reports:conference", args=["1480", 2025]))
         self.assertNotContains(page, "data-job-status")
-        self.assertContains(page, reverse("reports:conference_pdf", args=[2025]))
-        self.client.post(reverse("reports:conference_attach", args=[2025]))  # nothing changed: nothing to do
+        self.assertContains(page, reverse("reports:conference_pdf", args=["1480", 2025]))
+        self.client.post(reverse("reports:conference_attach", args=["1480", 2025]))  # nothing changed: nothing to do
         self.assertEqual(Job.objects.filter(status=Job.Status.QUEUED).count(), 0)
-        conf = Conference.objects.get(year=2025)
+        conf = Conference.objects.get(municipality=self.goteborg, year=2025)
         self.assertTrue(conf.analysis_pdf.name.endswith(".pdf"))
         self.login("dina")  # anyone who sees the picture may download the attached analysis
-        r = self.client.get(reverse("reports:conference_pdf", args=[2025]))
+        r = self.client.get(reverse("reports:conference_pdf", args=["1480", 2025]))
         self.assertEqual(b"".join(r.streaming_content)[:4], b"%PDF")
         conf.analysis_pdf.delete()
 

@@ -1,4 +1,5 @@
-"""The conference theme the situation picture highlights: the latest theme both partners approved."""
+"""The conference theme the situation picture highlights: the latest theme both partners of the
+area's municipality approved."""
 
 from django.test import override_settings
 from django.utils import timezone
@@ -13,22 +14,27 @@ Q = "?from=2025-03-01&to=2025-03-28&compare=previous"
 
 class ConferenceThemeTestCase(BaseTestCase):
     def test_falls_back_to_the_setting(self):
-        self.assertEqual(current_conference_theme(), "organiserad-brottslighet")
+        self.assertEqual(current_conference_theme(self.nordost), "organiserad-brottslighet")
+        self.assertEqual(current_conference_theme(), "organiserad-brottslighet")  # no area: no municipality's
         with override_settings(TRYGG_CONFERENCE_THEME="trafik"):
-            self.assertEqual(current_conference_theme(), "trafik")
+            self.assertEqual(current_conference_theme(self.nordost), "trafik")
 
     def test_only_an_approved_theme_counts(self):
         now = timezone.now()
-        Conference.objects.create(year=2024, theme="narkotika", city_approved_at=now, police_approved_at=now)
-        half = Conference.objects.create(year=2025, theme="vald", city_approved_at=now)  # police has not approved
-        Conference.objects.create(year=2026, theme="egendom")  # proposed only
-        self.assertEqual(current_conference_theme(), "narkotika")
-        approve(self.pelle, half, "police")
-        self.assertEqual(current_conference_theme(), "vald")
+        g = self.goteborg
+        Conference.objects.create(municipality=g, year=2024, theme="narkotika", city_approved_at=now,
+                                  police_approved_at=now)
+        half = Conference.objects.create(municipality=g, year=2025, theme="vald", city_approved_at=now)  # no police yet
+        Conference.objects.create(municipality=g, year=2026, theme="egendom")  # proposed only
+        self.assertEqual(current_conference_theme(self.hjallbo), "narkotika")
+        approve(self.pelle, half, "police", g, anywhere_below=True)
+        self.assertEqual(current_conference_theme(self.hjallbo), "vald")
+        self.assertEqual(current_conference_theme(g), "vald")
 
     def test_the_picture_highlights_it(self):
         now = timezone.now()
-        Conference.objects.create(year=2025, theme="vald", city_approved_at=now, police_approved_at=now)
+        Conference.objects.create(municipality=self.goteborg, year=2025, theme="vald", city_approved_at=now,
+                                  police_approved_at=now)
         self.login("alice")
         r = self.client.get("/lagesbild/1/" + Q)
         self.assertEqual(r.context["conference_theme"], "vald")

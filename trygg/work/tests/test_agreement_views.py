@@ -93,7 +93,7 @@ class AgreementTestCase(BaseTestCase):
 
     def test_previous_conference_decisions(self):
         year = timezone.localdate().year
-        Conference.objects.create(year=year - 1, theme="narkotika",
+        Conference.objects.create(municipality=self.goteborg, year=year - 1, theme="narkotika",
                                   decisions="Prioritera narkotika\n- EST i alla områden")
         self.login("alice")
         r = self.client.get("/arbete/1/overenskommelse/ny/")
