@@ -307,6 +307,8 @@ TRYGG_RETENTION = {
                        "sessions": 1, "survey_comments": 1095}.items()
 }
 # Backups (trygg backup, and nightly by trygg scheduler): where, and how many to keep.
+# The job and schedule locks (flock files): one folder on the machine that runs the job runners.
+TRYGG_LOCK_DIR = Path(os.environ.get("TRYGG_LOCK_DIR", VAR_DIR / "locks"))
 TRYGG_BACKUP_DIR = Path(os.environ.get("TRYGG_BACKUP_DIR", VAR_DIR / "backups"))
 TRYGG_BACKUP_KEEP = int(os.environ.get("TRYGG_BACKUP_KEEP", "14"))
 # trygg scheduler (trygg/ops/scheduler.py): police feed every N seconds, nightly backup and retention

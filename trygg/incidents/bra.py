@@ -8,7 +8,7 @@ from trygg.areas.subtree import within_area
 from trygg.textfile import TextFileError, read_csv
 
 from .categories import crime_type_theme
-from .importing import ImportFileError, import_run, sole_municipality, write_phase
+from .importing import ImportFileError, import_run, municipality_of_all, write_phase
 from .models import CrimeStatistic
 
 REQUIRED = ["year", "area", "crime_type", "count"]
@@ -65,5 +65,5 @@ def import_bra_csv(path, user=None):
                     run.updated += 1
                 else:
                     run.unchanged += 1
-            run.municipality = sole_municipality(areas.values())  # one municipality's figures, or national
+            run.municipality = municipality_of_all(areas.values())  # one municipality's figures, or national
     return run

@@ -12,7 +12,7 @@ from trygg.accounts.models import Organisation
 from trygg.areas.models import Area
 
 from .bra import import_bra_csv
-from .importing import sole_municipality, summary_line
+from .importing import municipality_of_all, summary_line
 from .models import ImportRun, Incident, Source
 from .placing import replace_police_events
 from .police import import_police_file
@@ -58,6 +58,6 @@ def _synthetic_once(last, stdout) -> None:
     areas = Area.objects.filter(pk__in=Incident.objects.filter(source=Source.EST, synthetic=True).values("area_id"))
     ImportRun.objects.create(source=Source.EST, file_name=name, status=ImportRun.Status.DONE, new=n,
                              placed_in_district=n, finished_at=timezone.now(),
-                             municipality=sole_municipality(areas.defer("geometry")),
+                             municipality=municipality_of_all(areas.defer("geometry")),
                              message="Synthetic demo EST reports (synthetic=True), not real observations.")
     stdout.write(f"EST: {n} synthetic reports (labelled synthetic) up to {last}\n")

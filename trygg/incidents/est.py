@@ -22,10 +22,10 @@ from .importing import (
     REDACT,
     ImportFileError,
     import_run,
+    municipality_of_all,
     personal_data_policy,
     progress,
     screen_text,
-    sole_municipality,
     write_phase,
 )
 from .loader import insert_rows
@@ -205,7 +205,7 @@ def import_est_csv(path, user=None, personal_data=None, organisation=None):
             } for key, occurred, category, area, lon, lat, place, body, org in keep), batch_size=BATCH_SIZE)
             run.new = len(keep)
             run.placed_in_district = len(keep)
-            run.municipality = sole_municipality(row[3] for row in keep)  # one municipality's file, or national
+            run.municipality = municipality_of_all(row[3] for row in keep)  # one municipality's file, or national
             if rejected:
                 run.message = "Rejected for personal data: " + "; ".join(rejected[:50])
     return run

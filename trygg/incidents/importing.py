@@ -113,7 +113,7 @@ def write_phase(run: ImportRun):
         transaction.on_commit(lambda: imported.send(sender=ImportRun, run=run))
 
 
-def sole_municipality(areas):
+def municipality_of_all(areas):
     """The municipality (an Area) that all ``areas`` lie in, for ``ImportRun.municipality``; None
     when they lie in several, in none, or there are none: a national run, shown to everyone."""
     from trygg.areas.models import Area, Level

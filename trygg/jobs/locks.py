@@ -17,7 +17,7 @@ class Busy(RuntimeError):
 
 
 def lock_dir() -> Path:
-    d = Path(getattr(settings, "TRYGG_LOCK_DIR", None) or Path(settings.VAR_DIR) / "locks")
+    d = Path(settings.TRYGG_LOCK_DIR)
     d.mkdir(parents=True, exist_ok=True)
     return d
 

@@ -81,10 +81,15 @@ def latest_in(area, start, end, theme=None) -> list:
     """The ``LATEST_LIMIT`` latest incidents of ``area`` from ``start`` to ``end``, newest first.
     Which ones they are is the same for every viewer (what each may read of them is not), so their
     ids are kept in the figure cache until the data change, and the rows are read by id."""
-    ids = figure_cache.cached("latest-ids", lambda: latest_ids(area, start, end, theme),
-                              figure_cache.area_part(area), start, end, theme)
+    ids = cached_latest_ids(area, start, end, theme)
     rows = Incident.objects.filter(pk__in=ids).select_related("area").defer("area__geometry").in_bulk()
     return [rows[i] for i in ids if i in rows]
+
+
+def cached_latest_ids(area, start, end, theme=None) -> list[int]:
+    """:func:`latest_ids` through the figure cache (the same for every viewer)."""
+    return figure_cache.cached("latest-ids", lambda: latest_ids(area, start, end, theme),
+                               figure_cache.area_part(area), start, end, theme)
 
 
 def latest_ids(area, start, end, theme=None) -> list[int]:
@@ -142,7 +147,7 @@ def picture(request, code):
     except BadChoice as e:
         ctx["error"] = str(e)
         return render(request, "picture/picture.html", ctx, status=400)
-    shared = _shared_figures(area, choice)
+    shared = shared_figures(area, choice)
     fig = shared["fig"]
     latest_snapshot = (Snapshot.objects.filter(area=area, start=choice.start, end=choice.end, compare=choice.compare,
                                                theme=choice.theme or "").order_by("-created_at").first())
@@ -162,7 +167,7 @@ def picture(request, code):
     return render(request, "picture/picture.html", ctx)
 
 
-def _shared_figures(area, choice: Choice) -> dict:
+def shared_figures(area, choice: Choice) -> dict:
     """The picture page's figures that every viewer of the area sees alike (the key figures, the
     trend, the comparison with siblings), cached until the data change (``figure_cache``). What
     depends on the viewer (the latest incidents and their text, the buttons) is never in here."""
@@ -334,13 +339,13 @@ def public(request, code):
         "comparison_period": pub["comparison_period"],
         "has_promises": has_promises, "siblings": siblings,
         # called by the template only when the page's figure fragment is not cached yet
-        "placement": functools.cache(lambda: _public_placement(area, pub["period"])),
+        "placement": functools.cache(lambda: public_placement(area, pub["period"])),
         "districts": schemes.districts(area) if area.level == Level.MUNICIPALITY else [],
         "district_level": schemes.scheme_for(area).district,
     })
 
 
-def _public_placement(area, period) -> dict | None:
+def public_placement(area, period) -> dict | None:
     """How much of the municipality's police data of the period is placed in a district by its
     text, for the public page: municipality-wide counts only (large; a district's own split could
     reveal a figure the disclosure control hides)."""

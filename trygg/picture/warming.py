@@ -94,7 +94,7 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
     from trygg.incidents import dataversion
     from trygg.incidents.templatetags.placement_tags import cached_placement_share
 
-    from .views import _public_placement, _shared_figures, latest_in, public_figures
+    from .views import cached_latest_ids, public_figures, public_placement, shared_figures
 
     version = dataversion.current()
     for i in range(start, len(targets_)):
@@ -105,11 +105,11 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
         what, area, choice = targets_[i]
         progress(100 * i / len(targets_), area.name)
         if what == "picture":
-            _shared_figures(area, choice)
+            shared_figures(area, choice)
             cached_placement_share(area, choice.start, choice.end, choice.theme)  # the page's placement note
-            latest_in(area, choice.start, choice.end, choice.theme)  # which incidents are the latest (ids)
+            cached_latest_ids(area, choice.start, choice.end, choice.theme)  # which incidents are the latest
         else:
-            _public_placement(area, public_figures(area)["period"])
+            public_placement(area, public_figures(area)["period"])
     return len(targets_), "done"
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trygg.areas.models import Area
-from trygg.incidents.importing import sole_municipality
+from trygg.incidents.importing import municipality_of_all
 from trygg.incidents.models import ImportRun
 
 from .indicators import INDICATORS
@@ -152,7 +152,7 @@ def import_survey(text: str, file_name: str, user=None) -> ImportRun:
                 run.new += 1
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()
-        run.municipality = sole_municipality(r["area"] for r in rows)  # one municipality's survey, or national
+        run.municipality = municipality_of_all(r["area"] for r in rows)  # one municipality's survey, or national
         run.message = f"{run.new} new or changed, {run.unchanged} unchanged"
         run.save()
     return run

@@ -63,12 +63,12 @@ class ImportHistoryTestCase(BaseTestCase):
             self.assertContains(r, name)
 
     def test_a_file_of_several_municipalities_is_national(self):
-        from trygg.incidents.importing import sole_municipality
+        from trygg.incidents.importing import municipality_of_all
 
-        self.assertEqual(sole_municipality([self.hjallbo, self.vallgraven, self.goteborg]), self.goteborg)
-        self.assertIsNone(sole_municipality([self.hjallbo, self.malmo]))
-        self.assertIsNone(sole_municipality([self.sweden]))
-        self.assertIsNone(sole_municipality([]))
+        self.assertEqual(municipality_of_all([self.hjallbo, self.vallgraven, self.goteborg]), self.goteborg)
+        self.assertIsNone(municipality_of_all([self.hjallbo, self.malmo]))
+        self.assertIsNone(municipality_of_all([self.sweden]))
+        self.assertIsNone(municipality_of_all([]))
         call_command("import_bra", str(Path(__file__).parent / "data" / "bra_sample.csv"))
         self.assertEqual(ImportRun.objects.get(source="bra").municipality, self.goteborg)  # Göteborg's figures
 

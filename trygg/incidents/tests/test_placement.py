@@ -372,14 +372,14 @@ class PictureBlockTestCase(WorldMixin, BaseTestCase):
     def test_the_public_page_says_how_much_is_placed_citywide(self):
         from types import SimpleNamespace
 
-        from trygg.picture.views import _public_placement
+        from trygg.picture.views import public_placement
 
         period = SimpleNamespace(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
         for area in (self.nordost, self.goteborg):  # a district shows the municipality's figures, never its own
-            got = _public_placement(area, period)
+            got = public_placement(area, period)
             self.assertEqual((got["municipality"], got["text"], got["only_municipality"], got["percent"]),
                              (self.goteborg, 2, 2, 50))
-        empty = _public_placement(self.nordost, SimpleNamespace(start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30)))
+        empty = public_placement(self.nordost, SimpleNamespace(start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30)))
         self.assertIsNone(empty["percent"])
 
     def test_the_picture_page_shows_the_block(self):
