@@ -34,15 +34,15 @@ from trygg.areas.paths import prefix_q
 
 from .models import DailyCount, Incident, SubtreeDailyCount
 
-FIELDS = ("day", "area_path", "source", "category", "theme", "synthetic")
+FIELDS = ("day", "area_path", "source", "category", "theme", "synthetic", "placement", "place_level")
 DAYS_PER_STATEMENT = 200
 PATHS_PER_STATEMENT = 5000  # a root with more fine paths is summed in parts (its cells then in several rows)
 
 
 def _fill(incidents, using: str) -> int:
     """INSERT the cells of ``incidents`` (a queryset) into the daily table; the number of cells."""
-    rows = (incidents.order_by().values("date", "area_path", "source", "category", "theme", "synthetic")
-            .annotate(n=Count("id")))
+    rows = (incidents.order_by().values("date", "area_path", "source", "category", "theme", "synthetic", "placement",
+                                        "place_level").annotate(n=Count("id")))
     sql, params = rows.query.sql_with_params()
     connection = connections[using]
     table = connection.ops.quote_name(DailyCount._meta.db_table)
@@ -140,14 +140,14 @@ def _refresh_subtrees(using: str, days=None, roots=None, all_roots: set[str] | N
             below.setdefault(root, []).append(path)
     connection = connections[using]
     table = connection.ops.quote_name(SubtreeDailyCount._meta.db_table)
-    names = ("day", "source", "category", "theme", "synthetic", "n", "area_path")
+    names = ("day", "source", "category", "theme", "synthetic", "placement", "place_level", "n", "area_path")
     columns = ", ".join(connection.ops.quote_name(SubtreeDailyCount._meta.get_field(f).column) for f in names)
     with connection.cursor() as cursor:
         for root in sorted(below):
             paths = sorted(below[root])
             for i in range(0, len(paths), PATHS_PER_STATEMENT):
                 rows = (DailyCount.objects.using(using).filter(dated, area_path__in=paths[i:i + PATHS_PER_STATEMENT])
-                        .order_by().values("day", "source", "category", "theme", "synthetic")
+                        .order_by().values("day", "source", "category", "theme", "synthetic", "placement", "place_level")
                         .annotate(total=Sum("n"), root=Value(root, output_field=CharField())))
                 sql, params = rows.query.sql_with_params()
                 cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import F, Func
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.areas.subtree import subtree_q, within_area
@@ -151,6 +151,10 @@ class ImportRun(models.Model):
         return str(IMPORT_SOURCE_LABELS.get(self.source, self.source))
 
 
+# placed in another municipality than the one the source filed it under (or in none)
+MOVED_OUT = Q(reported_municipality__isnull=False) & ~Q(municipality=F("reported_municipality"))
+
+
 class Incident(models.Model):
     """One event or observation. Places and situations only, never identifiable people."""
 
@@ -212,6 +216,10 @@ class Incident(models.Model):
             # replaces lured SQLite into skip-scans of the two sources for the country's periods)
             models.Index(fields=["date", "area_path", "source", "category", "theme", "synthetic", "id"],
                          name="incident_date_area_counts"),
+            # the events whose text placed them in another municipality than the source's: few, and
+            # what a municipality's placement note counts as moved out (``MOVED_OUT``; a query must
+            # name this very condition for the planner to take the index)
+            models.Index(fields=["reported_municipality", "date"], condition=MOVED_OUT, name="incident_moved_out"),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
@@ -231,7 +239,8 @@ class Incident(models.Model):
 
 
 class CellCount(models.Model):
-    """A count of incidents per day, area path, source, category (with its theme) and synthetic flag."""
+    """A count of incidents per day, area path, source, category (with its theme), synthetic flag and
+    placement (how the incident was placed, and at which level: the placement note's split)."""
 
     day = models.DateField()
     area_path = models.CharField(max_length=400)
@@ -239,6 +248,8 @@ class CellCount(models.Model):
     category = models.CharField(max_length=40)
     theme = models.CharField(max_length=40)
     synthetic = models.BooleanField()
+    placement = models.CharField(max_length=20, default="")
+    place_level = models.CharField(max_length=20, default="")
     n = models.PositiveIntegerField()
 
     class Meta:
@@ -246,7 +257,7 @@ class CellCount(models.Model):
 
 
 class DailyCount(CellCount):
-    """Incidents per area path, source, category (with its theme), synthetic flag and day: the
+    """Incidents per area path, source, category (with its theme), synthetic flag, placement and day: the
     incident table pre-aggregated (every category, the uncounted ones too), kept in step in the
     writer's own transaction by every import and edit (``trygg.incidents.daily``) and rebuilt by
     ``trygg rebuild-daily``. One row per cell with at least one incident; the refresh keeps the
@@ -255,8 +266,8 @@ class DailyCount(CellCount):
     class Meta:
         indexes = [
             # an area's period, read from the index alone (as the incidents' area/date index)
-            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "n"],
-                         name="daily_area_day_counts"),
+            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "placement",
+                                 "place_level", "n"], name="daily_area_day_cells"),
             models.Index(fields=["day"], name="daily_day"),  # the refresh of a day's cells
         ]
 
@@ -276,8 +287,8 @@ class SubtreeDailyCount(CellCount):
 
     class Meta:
         indexes = [
-            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "n"],
-                         name="subtree_area_day_counts"),
+            models.Index(fields=["area_path", "day", "source", "category", "theme", "synthetic", "placement",
+                                 "place_level", "n"], name="subtree_area_day_cells"),
             models.Index(fields=["day"], name="subtree_day"),
         ]
 

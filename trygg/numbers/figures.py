@@ -189,9 +189,9 @@ def comparison_period(start: dt.date, end: dt.date, compare: str) -> periods.Per
 def incident_counts(area, start, end, *, theme=None, category=None, sources=None, synthetic=None) -> int:
     """Number of incidents within ``area`` (any level, sub-areas included) from ``start`` to ``end``
     inclusive, optionally of one theme, one category and/or some sources ("police", "est"), and
-    only real (``synthetic=False``) or only synthetic demo rows (``synthetic=True``)."""
-    return queries.incidents_in(area, start, end, theme=theme, category=category, sources=sources,
-                                synthetic=synthetic).count()
+    only real (``synthetic=False``) or only synthetic demo rows (``synthetic=True``). The country and
+    the municipalities are counted from their subtree sums (``queries.summed``)."""
+    return queries.count_in(area, start, end, theme=theme, category=category, sources=sources, synthetic=synthetic)
 
 
 def source_currency(today: dt.date | None = None) -> list[dict]:
@@ -374,7 +374,7 @@ def _sources_without_data(area, end: dt.date, begins: dict) -> list[str]:
     """The sources with nothing for ``area`` up to ``end``: never collected there, or collected only
     from after ``end``; "all" too when every source is so."""
     out = [s for s in SOURCES if (begins.get(s) is not None and end < begins[s])
-           or not queries.counted().within(area).filter(source=s).exists()]
+           or not queries.has_data(area, s)]
     return out + ["all"] if len(out) == len(SOURCES) else out
 
 

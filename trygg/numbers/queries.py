@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connections
 from django.db.models import Count, DateField, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -14,7 +15,14 @@ from trygg.areas.models import Area, Population
 from trygg.areas.subtree import subtree_q, within_area
 from trygg.incidents import coverage
 from trygg.incidents.categories import NOT_COUNTED
-from trygg.incidents.models import CrimeStatistic, ImportRun, Incident, SubtreeDailyCount, Unindexed
+from trygg.incidents.models import (
+    CrimeStatistic,
+    DailyCount,
+    ImportRun,
+    Incident,
+    SubtreeDailyCount,
+    Unindexed,
+)
 
 
 def counted(start: dt.date | None = None, end: dt.date | None = None):
@@ -35,6 +43,17 @@ def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=Non
     ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows."""
     return _narrowed(counted().within(area, start, end), theme=theme, category=category, sources=sources,
                      synthetic=synthetic)
+
+
+def count_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None) -> int:
+    """How many incidents :func:`incidents_in` holds, read from the subtree sums where the area has
+    them (:func:`summed`): the same number, from a few rows a day instead of every incident."""
+    if summed(area):
+        cells = subtree_cells([area.path], start, end, theme=theme, category=category, sources=sources,
+                              synthetic=synthetic)
+        return cells.aggregate(n=_total())["n"]
+    return incidents_in(area, start, end, theme=theme, category=category, sources=sources,
+                        synthetic=synthetic).count()
 
 
 def _narrowed(qs, *, theme=None, category=None, sources=None, synthetic=None):
@@ -68,6 +87,19 @@ def subtree_cells(paths, start: dt.date | None = None, end: dt.date | None = Non
     if end is not None:
         qs = qs.filter(day__lte=end)
     return _narrowed(qs, theme=theme, category=category, sources=sources, synthetic=synthetic)
+
+
+def area_cells(area, start: dt.date, end: dt.date, *, theme=None, sources=None):
+    """The fine daily cells (:class:`~trygg.incidents.models.DailyCount`) at or below ``area``, of
+    the incidents that count, from ``start`` to ``end`` inclusive; a count is ``SUM(n)``. Read by
+    the area-first index's range (on SQLite the day terms are written so that the day index cannot
+    serve them, as :meth:`IncidentQuerySet.within` does for the incidents)."""
+    qs = within_area(DailyCount.objects.exclude(category__in=sorted(NOT_COUNTED)), area, "area_path")
+    day = "day"
+    if connections[qs.db].vendor == "sqlite":
+        qs, day = qs.alias(day_unindexed=Unindexed(F("day"), output_field=DateField())), "day_unindexed"
+    qs = qs.filter(**{f"{day}__gte": start, f"{day}__lte": end})
+    return _narrowed(qs, theme=theme, sources=sources)
 
 
 def _total(q=None):
@@ -221,6 +253,14 @@ def collection_span_by_child(parent, children, *, source: str, synthetic: bool) 
             first[i] = f if first[i] is None else min(first[i], f)
             last[i] = lst if last[i] is None else max(last[i], lst)
     return first, last
+
+
+def has_data(area, source: str) -> bool:
+    """Whether ``area`` has any incident of ``source`` that counts, at any time (the subtree sums
+    where the area has them: :func:`summed`)."""
+    if summed(area):
+        return subtree_cells([area.path], sources=[source]).exists()
+    return counted().within(area).filter(source=source).exists()
 
 
 def sources_within(area) -> set[str]:

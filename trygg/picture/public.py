@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Sum
 
 from trygg.analysis import disclosure, periods
 from trygg.areas import schemes
@@ -91,10 +91,10 @@ def _band() -> str:
 
 def leaf_counts(root: Area, districts: list[Area], start: dt.date, end: dt.date) -> np.ndarray:
     """Incidents of ``root`` from ``start`` to ``end`` by (district …, in no district) × (theme …, no
-    listed theme), in one GROUP BY: the finest cells that all public pages are sums of."""
+    listed theme), in one GROUP BY of the daily cells: the finest cells that all public pages are sums of."""
     themes = list(THEMES)
-    rows = (queries.incidents_in(root, start, end).order_by()
-            .values_list("area_path", "theme").annotate(n=Count("id")))
+    rows = (queries.area_cells(root, start, end).order_by()
+            .values_list("area_path", "theme").annotate(n=Sum("n")))
     out = np.zeros((len(districts) + 1, len(themes) + 1), dtype=np.int64)
     prefixes = [d.path for d in districts]
     for path, theme, n in rows:

@@ -80,6 +80,33 @@ def test_matches_brute_force_on_random_data(distance):
     assert r.expected_mean.sum() == pytest.approx(n * (n - 1) / 2)
 
 
+def test_blocks_of_pairs_do_not_change_the_table(monkeypatch):
+    """The permutations are counted per block of pairs; blocks of about 5 pairs (many blocks, some
+    holding one event with more) give the very table one block of every pair gives, and the brute force."""
+    from trygg.analysis import nearrepeat
+
+    rng = np.random.default_rng(8)
+    n = 300
+    x, y = np.round(rng.uniform(0, 1500, n), 0), np.round(rng.uniform(0, 1500, n), 0)
+    x[:15], y[:15] = x[15:30], y[15:30]
+    d = rng.integers(0, 90, n)
+    whole = knox(x, y, d, 120, 3, 7, 3, permutations=23, seed=4)
+    monkeypatch.setattr(nearrepeat, "BLOCK_PAIRS", 5)
+    assert max(len(b[3]) for b in nearrepeat._pair_blocks(*_near_pairs(x, y, 360), 4, n)) > 5  # an event with more pairs than a block
+    small = knox(x, y, d, 120, 3, 7, 3, permutations=23, seed=4)
+    np.testing.assert_array_equal(small.observed, brute_force_observed(x, y, d, 120, 3, 7, 3, "manhattan"))
+    for field in ("observed", "expected_mean", "p_value"):
+        np.testing.assert_array_equal(getattr(small, field), getattr(whole, field))
+
+
+def _near_pairs(x, y, rmax):
+    i, j = np.triu_indices(x.size, 1)
+    dist = np.abs(x[i] - x[j]) + np.abs(y[i] - y[j])
+    keep = dist < rmax
+    srow = np.where(dist == 0, 0, 1 + np.floor(dist / 120).astype(np.int64))[keep]
+    return i[keep], j[keep], srow
+
+
 def test_all_pairs_time_histogram_brute_force():
     rng = np.random.default_rng(5)
     d = rng.integers(0, 60, 300)

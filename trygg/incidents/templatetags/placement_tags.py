@@ -2,22 +2,33 @@
 period is placed by the place names in its text, and how much is known only at municipality level."""
 
 from django import template
-from django.db.models import Count
+from django.db.models.functions import Coalesce
 
 from trygg.areas import schemes
 from trygg.areas.models import Level
+from trygg.incidents.categories import NOT_COUNTED
+from trygg.incidents.models import DailyCount
 
 register = template.Library()
 
 
 def placement_share(area, start, end, theme=None) -> dict:
     """Counts for the block (two or three queries): police events in ``area`` placed by text, by
-    level of its municipality's configuration, top down; events of its municipality known only at municipality level; events the text moved
-    to another municipality (municipality pages)."""
-    from trygg.numbers.queries import counted, incidents_in
+    level of its municipality's configuration, top down; events of its municipality known only at
+    municipality level; events the text moved to another municipality (municipality pages). Read
+    from the daily cells split by placement (the country's and the municipalities' subtree sums,
+    the fine cells of a district) and, for the events moved out, from the partial index of the few
+    events placed outside the source's municipality (``Incident.MOVED_OUT``)."""
+    from django.db.models import Sum
 
-    rows = (incidents_in(area, start, end, theme=theme, sources=["police"]).order_by()
-            .values_list("placement", "place_level").annotate(n=Count("id")))
+    from trygg.incidents.models import MOVED_OUT
+    from trygg.numbers.queries import area_cells, counted, subtree_cells, summed
+
+    if summed(area):
+        cells = subtree_cells([area.path], start, end, theme=theme, sources=["police"])
+    else:
+        cells = area_cells(area, start, end, theme=theme, sources=["police"])
+    rows = cells.order_by().values_list("placement", "place_level").annotate(total=Sum("n"))
     levels = schemes.levels_of(area)
     by_level = {lv.key: 0 for lv in levels}
     text = only_municipality = 0
@@ -31,7 +42,7 @@ def placement_share(area, start, end, theme=None) -> dict:
            "only_municipality": only_municipality, "municipality": None, "moved_out": 0}
     if area.level == Level.MUNICIPALITY:
         out["municipality"] = area
-        qs = counted(start, end).filter(source="police", reported_municipality=area).exclude(municipality=area)
+        qs = counted(start, end).filter(MOVED_OUT, source="police", reported_municipality=area)
         if theme:
             qs = qs.filter(theme=theme)
         out["moved_out"] = qs.count()
@@ -43,12 +54,12 @@ def placement_share(area, start, end, theme=None) -> dict:
                                                                         range(1, len(segs))], level=Level.MUNICIPALITY)), None)
         out["municipality"] = municipality
         if municipality is not None:
-            # by its path (the copy of the area's, kept in step): the area-first index's short range
-            # of the municipality's own rows, not every police event of the period in the country
-            qs = counted(start, end).filter(area_path=municipality.path, source="police", placement="municipality")
+            # the municipality's own cells (its exact path): the area-first index's short range
+            own = DailyCount.objects.exclude(category__in=sorted(NOT_COUNTED)).filter(
+                area_path=municipality.path, day__gte=start, day__lte=end, source="police", placement="municipality")
             if theme:
-                qs = qs.filter(theme=theme)
-            out["only_municipality"] = qs.count()
+                own = own.filter(theme=theme)
+            out["only_municipality"] = own.aggregate(n=Coalesce(Sum("n"), 0))["n"]
     return out
 
 

@@ -207,6 +207,36 @@ class CountQueryPlanTests(BaseTestCase):
             self.assertReadsACountIndex(lambda a=area: latest_ids(a, YEAR, END), [area], [(week, END), (YEAR, END)],
                                         covering=False)
 
+    def test_the_placement_note(self):
+        from trygg.incidents.models import MOVED_OUT
+        from trygg.incidents.templatetags.placement_tags import placement_share
+
+        # the source files Stockholm's events under Stockholm; Hjällbo's under Stockholm too, but
+        # their text placed them in Göteborg: moved out of Stockholm (few, in the partial index)
+        Incident.objects.filter(area=self.stockholm).update(municipality=self.stockholm,
+                                                            reported_municipality=self.stockholm)
+        Incident.objects.filter(area=self.hjallbo).update(municipality=self.goteborg, reported_municipality=self.stockholm)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        fine, sums = DailyCount._meta.db_table, SubtreeDailyCount._meta.db_table
+        for area, index, table in ((self.stockholm, SUBTREE_INDEX, sums), (self.nordost, DAILY_INDEX, fine)):
+            with statements(TABLE) as on_incidents, statements(table) as on_cells:
+                share = placement_share(area, YEAR, END)
+            self.assertTrue(on_cells)
+            for sql, params in on_cells:
+                for access in explain(sql, params):
+                    self.assertEqual(access.index, index, access.detail)
+                    if connection.vendor == "sqlite":
+                        self.assertEqual(access.kind, "covering", access.detail)
+            moved = [a for sql, params in on_incidents for a in explain(sql, params) if a.table == TABLE]
+            if area == self.stockholm:  # the one count of the incidents: the events moved out
+                self.assertEqual([a.index for a in moved], ["incident_moved_out"])
+                self.assertEqual(share["moved_out"], Incident.objects.filter(area=self.hjallbo, date__gte=YEAR).count())
+                self.assertEqual(share["moved_out"], queries.counted(YEAR, END).filter(
+                    MOVED_OUT, source="police", reported_municipality=self.stockholm).count())
+            else:
+                self.assertEqual(moved, [])
+
     def test_the_plans_name_other_indexes_too(self):
         # the reading of plans is no constant: the coverage counts (every source, every day) read the
         # daily cells only outside the country (the area index's ranges), a count of the whole country

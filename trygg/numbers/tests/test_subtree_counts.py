@@ -87,6 +87,14 @@ class SubtreeCountsTestCase(BaseTestCase):
         got = self.assertSame(lambda: queries.count_many(specs))
         self.assertGreater(sum(got), 0)
 
+    def test_one_count(self):
+        for area in (self.sweden, self.goteborg, self.stockholm):
+            for kw in ({}, {"theme": "narkotika"}, {"sources": ["est"]}, {"category": "ran", "sources": ["police"]},
+                       {"synthetic": True}, {"synthetic": False}):
+                self.assertSame(lambda a=area, kw=kw: queries.count_in(a, *YEAR, **kw))
+        self.assertEqual(figures.incident_counts(self.sweden, *PERIOD, category="ran"), 2 + 7 + 2)
+        self.assertEqual(figures.incident_counts(self.goteborg, *PERIOD, synthetic=True), 2)
+
     def test_per_municipality_of_the_country(self):
         children = [self.goteborg, self.stockholm]
         for source in ("police", "est"):
