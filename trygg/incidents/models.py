@@ -220,6 +220,10 @@ class Incident(models.Model):
             # what a municipality's placement note counts as moved out (``MOVED_OUT``; a query must
             # name this very condition for the planner to take the index)
             models.Index(fields=["reported_municipality", "date"], condition=MOVED_OUT, name="incident_moved_out"),
+            # the incidents with a point (the maps, hotspots, the Knox test: EST reports, mostly),
+            # with their coordinates: read from the index alone, not row by row from the table
+            models.Index(fields=["area_path", "date", "source", "category", "theme", "synthetic", "lon", "lat", "id"],
+                         condition=Q(lon__isnull=False, lat__isnull=False), name="incident_points"),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")

@@ -14,6 +14,9 @@ What differs per request is never stored:
 * flash messages: a request with messages waiting is rendered afresh (and not stored);
 * answers other than 200 (a refused period, 403, 404) are never stored.
 
+Each view of a page of an area is noted (``warming.opened``): the job after the next import
+computes the figures of the pages opened in the last two weeks ahead.
+
 Access is checked before this runs (``@access`` wraps it): a cached page is only ever served to a
 viewer who may see it, and a viewer's memberships are part of the key, so a changed role or area
 is a new page at once. Signed-in pages still get ``Cache-Control: no-store`` from the middleware:
@@ -32,6 +35,8 @@ from django.middleware.csrf import get_token
 
 from trygg.accounts.access import memberships
 from trygg.numbers import figure_cache
+
+from . import warming
 
 _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00trygg-csrf-token\x00"
@@ -67,6 +72,8 @@ def page_cache(kind: str, extra=None):
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD") or _messages_waiting(request):
                 return view(request, *args, **kwargs)
+            if "code" in kwargs:  # computed ahead after the next imports (``warming.targets``)
+                warming.opened(kind, kwargs["code"])
             parts = (request.get_full_path(), viewer(request))
             if extra is not None:
                 parts += tuple(extra(request, *args, **kwargs))

@@ -332,7 +332,9 @@ def public(request, code):
         has_promises = True
     except TemplateDoesNotExist:
         has_promises = False
-    siblings = Area.objects.filter(level=area.level, parent_id=area.parent_id).exclude(pk=area.pk).order_by("code")
+    # links only (and only on a district's page): never the outlines (a municipality has 289 siblings)
+    siblings = (Area.objects.filter(level=area.level, parent_id=area.parent_id).exclude(pk=area.pk)
+                .defer("geometry").order_by("code"))
     return render(request, "picture/public.html", {
         "area": area, "fig": pub["fig"], "rows": pub["rows"], "total": pub["total"],
         "comparison_total": pub["comparison_total"], "period": pub["period"],

@@ -237,6 +237,18 @@ class CountQueryPlanTests(BaseTestCase):
             else:
                 self.assertEqual(moved, [])
 
+    def test_the_points_of_an_area(self):
+        # the EST reports have a point: their coordinates come from the partial index of points
+        Incident.objects.filter(area=self.vallgraven).update(lon=11.97, lat=57.70)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        found = self.accesses(lambda: queries.incident_points(self.centrum, YEAR, END, sources=["est"]))
+        self.assertEqual({a.index for a in found}, {"incident_points"})
+        if connection.vendor == "sqlite":
+            self.assertEqual({a.kind for a in found}, {"covering"})
+        points = queries.incident_points(self.centrum, YEAR, END, sources=["est"])
+        self.assertEqual(len(points["lon"]), Incident.objects.filter(area=self.vallgraven, date__gte=YEAR).count())
+
     def test_the_plans_name_other_indexes_too(self):
         # the reading of plans is no constant: the coverage counts (every source, every day) read the
         # daily cells only outside the country (the area index's ranges), a count of the whole country

@@ -118,3 +118,32 @@ class WarmingTestCase(CachedBusyWorldTestCase):
             rest = queue.run_next()  # then the rest of the warming
         self.assertEqual((rest.kind, rest.params["start"]), (warming.KIND, 1))
         self.assertIn(b": done", rest.result.read())
+
+    def test_pages_opened_recently_are_warmed_too(self):
+        import datetime as dt
+
+        from django.core.cache import caches
+        from django.utils import timezone
+
+        self.login("ulla")
+        for url in (f"/lagesbild/{self.hjallbo.code}/", "/lagesbild/offentlig/1/"):
+            self.assertEqual(self.client.get(url).status_code, 200, url)
+        codes = [(what, area.code, choice.compare if choice else None) for what, area, choice in warming.targets()]
+        # below the districts, opened today: after the others, both periods
+        self.assertEqual(codes[-2:], [("picture", self.hjallbo.code, "previous"), ("picture", self.hjallbo.code, "last-year")])
+        self.assertEqual(codes.count(("public", "1", None)), 1)  # a district's public page: there already
+        # a note older than two weeks is forgotten
+        old = (timezone.localdate() - dt.timedelta(days=warming.OPENED_DAYS)).isoformat()
+        caches["figures"].set(warming.OPENED_KEY, {f"picture:{self.hjallbo.code}": old})
+        self.assertNotIn(self.hjallbo.code, {area.code for _w, area, _c in warming.targets()})
+        warming.opened("picture", self.stockholm.code)
+        self.assertIn(self.stockholm.code, {area.code for _w, area, _c in warming.targets()})
+
+    def test_at_most_the_latest_notes_are_kept(self):
+        from django.core.cache import caches
+
+        with mock.patch.object(warming, "OPENED_LIMIT", 2):
+            for code in ("a", "b", "c"):
+                warming.opened("picture", code)
+        self.assertEqual(len(caches["figures"].get(warming.OPENED_KEY)), 2)
+        self.assertEqual(len(warming.opened_recently()), 2)
