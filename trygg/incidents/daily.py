@@ -12,12 +12,14 @@ deletions) as long as every day or path the write touched is refreshed. Who call
 - ``synthetic.load_synthetic`` and ``placing.replace_police_events``: the days of their rows;
 - a saved or deleted incident (EST form, API, admin, cascades): signals, its old and new cell
   (:func:`refresh_cells`);
-- an area move (``area_paths.follow_area_move``): the old and the new subtree.
+- an area move (``area_paths.follow_area_move``): the old and the new subtree;
+- the data retention, for the EST reports it places by area: the days of each batch.
 
-The data retention only empties texts and coordinates, nothing a cell counts.
+The data retention empties texts and coordinates; an EST report it empties is placed by its area
+from then on, so it recomputes the cells of the days it changed (``trygg.ops.retention``).
 
-Each refresh also recomputes the sums over the subtrees of the country and of each municipality
-(:class:`~trygg.incidents.models.SubtreeDailyCount`) from the fine cells it wrote: the days'
+Each refresh also recomputes the sums over the subtrees of the country, of each municipality and of
+each area directly below one (:class:`~trygg.incidents.models.SubtreeDailyCount`) from the fine cells it wrote: the days'
 (:func:`refresh_days`, :func:`refresh_cells`), or all days of the subtrees an area move touched
 (:func:`refresh_paths`). A root's fine cells are named by their exact paths (``area_path IN …``,
 found among the distinct paths), never by a range or LIKE, so no collation can move a cell in or out.
@@ -114,10 +116,11 @@ def rebuild(using: str = "default") -> int:
 # -- the subtree sums ---------------------------------------------------------------------------
 
 def _roots(using: str) -> set[str]:
-    """The paths of the areas whose subtrees are summed (the country, the municipalities)."""
+    """The paths of the areas whose subtrees are summed (the country, the municipalities, the areas
+    directly below them: ``SubtreeDailyCount.is_root``)."""
     from trygg.areas.models import Area
 
-    return set(Area.objects.using(using).filter(level__in=SubtreeDailyCount.LEVELS).values_list("path", flat=True))
+    return {p for p in Area.objects.using(using).values_list("path", flat=True) if SubtreeDailyCount.is_root(p)}
 
 
 def _roots_above(path: str, roots: set[str]) -> list[str]:

@@ -280,14 +280,21 @@ class DailyCount(CellCount):
 
 
 class SubtreeDailyCount(CellCount):
-    """:class:`DailyCount` summed over the whole subtree of the country and of each municipality
-    (``area_path`` is that area's own path; every incident at or below it is counted): what the
-    counts of those large areas read, a few rows a day instead of one per place and category (the
-    country: 27 a day at 4.5 M synthetic incidents, against about 2,000 fine cells and 4,000 incidents). Kept
-    in step with the fine cells by ``trygg.incidents.daily``, in the same transaction."""
+    """:class:`DailyCount` summed over the whole subtree of each area of the top three levels of the
+    tree: the country, each municipality and each area directly below a municipality (a district:
+    Göteborg's stadsområden) (``area_path`` is that area's own path; every incident at or below it
+    is counted): what the counts of those large areas read, a few rows a day instead of one per
+    place and category (the country: 27 a day at 4.5 M synthetic incidents, against about 2,000
+    fine cells and 4,000 incidents). Kept in step with the fine cells by ``trygg.incidents.daily``,
+    in the same transaction."""
 
-    # the levels whose subtrees are summed: shared by every municipality's scheme
-    LEVELS = ("country", "municipality")
+    # the depth (path segments: "/SE/" 1, "/SE/1480/" 2, "/SE/1480/1/" 3) down to which areas are summed
+    ROOT_DEPTH = 3
+
+    @classmethod
+    def is_root(cls, path: str) -> bool:
+        """Whether the area with ``path`` has its subtree summed here."""
+        return bool(path) and path.count("/") - 1 <= cls.ROOT_DEPTH
 
     class Meta:
         indexes = [

@@ -595,16 +595,13 @@ def metro_comparison(municipalities, start: dt.date, end: dt.date) -> dict:
     (``queries.common_population_year``; ``population_year`` in the result). Returns ``{"themes":
     [slug…], "theme_labels": [...], "population_year", "rows": [{code, name, population,
     population_year, cells: [{theme, count, rate, ci_low, ci_high}], total: {...}}]}``."""
-    from django.db.models import Count
-
-    ids = [m.pk for m in municipalities]
-    rows = (queries.counted_police_in(ids, start, end)
-            .order_by().values_list("municipality_id", "theme").annotate(n=Count("id")))
+    paths = [m.path for m in municipalities]
+    rows = queries.counted_police_by_municipality(municipalities, start, end)
     themes = list(THEMES)
-    counts = np.zeros((len(ids), len(themes) + 1))
-    for muni_id, th, n in rows:
+    counts = np.zeros((len(paths), len(themes) + 1))
+    for path, th, n in rows:
         if th in themes:
-            counts[ids.index(muni_id), themes.index(th)] += n
+            counts[paths.index(path), themes.index(th)] += n
     counts[:, -1] = counts[:, :-1].sum(axis=1)
     # one population year for every municipality compared: the latest one they all have
     common = queries.common_population_year(municipalities, end.year)

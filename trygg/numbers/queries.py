@@ -71,10 +71,11 @@ def _narrowed(qs, *, theme=None, category=None, sources=None, synthetic=None):
 
 def summed(area) -> bool:
     """Whether ``area``'s counts are read from the sums over its subtree (the country, a
-    municipality: :class:`~trygg.incidents.models.SubtreeDailyCount`, kept in step with the
-    incidents by every write) rather than from the incident rows: the same numbers
+    municipality, an area directly below one such as a district:
+    :class:`~trygg.incidents.models.SubtreeDailyCount`, kept in step with the incidents by every
+    write) rather than from the incident rows: the same numbers
     (``trygg/numbers/tests/test_subtree_counts.py``), from a few rows a day."""
-    return area.level in SubtreeDailyCount.LEVELS
+    return SubtreeDailyCount.is_root(area.path)
 
 
 def subtree_cells(paths, start: dt.date | None = None, end: dt.date | None = None, *, theme=None, category=None,
@@ -179,9 +180,11 @@ def sources_within_many(areas) -> dict[int, set[str]]:
     return {a.pk: {s for s in Source.values if row[f"a{a.pk}_{s}"]} for a in areas}
 
 
-def counted_police_in(municipality_ids, start: dt.date, end: dt.date):
-    """Police events that count, by municipality (for comparisons between municipalities)."""
-    return counted(start, end).filter(source="police", municipality_id__in=municipality_ids)
+def counted_police_by_municipality(municipalities, start: dt.date, end: dt.date) -> list[tuple[str, str, int]]:
+    """``(municipality path, theme, count)`` of the police events that count in each of
+    ``municipalities`` (for comparisons between municipalities), from their subtree sums."""
+    return list(subtree_cells([m.path for m in municipalities], start, end, sources=["police"]).order_by()
+                .values_list("area_path", "theme").annotate(total=Sum("n")))
 
 
 def counts_by_source_category(area, start, end, *, theme=None, sources=None) -> dict[tuple[str, str], int]:
@@ -243,8 +246,12 @@ def counts_by_child_split(parent, children, start, end, *, theme=None, source: s
 def collection_span_by_child(parent, children, *, source: str, synthetic: bool) -> tuple[list, list]:
     """``(first day, last day)`` per child with any incident of ``source`` (real or synthetic rows),
     over all time (None where the child has none): from when to when an area collected the source."""
-    rows = list(counted().within(parent).filter(source=source, synthetic=synthetic).order_by()
-                .values_list("area_path").annotate(first=Min("date"), last=Max("date")))
+    if children and all(summed(c) for c in children):  # districts, municipalities: their sums
+        rows = list(subtree_cells([c.path for c in children], sources=[source], synthetic=synthetic).order_by()
+                    .values_list("area_path").annotate(first=Min("day"), last=Max("day")))
+    else:
+        rows = list(counted().within(parent).filter(source=source, synthetic=synthetic).order_by()
+                    .values_list("area_path").annotate(first=Min("date"), last=Max("date")))
     first: list = [None] * len(children)
     last: list = [None] * len(children)
     idx = child_index(parent, children, [r[0] for r in rows]) if rows else []

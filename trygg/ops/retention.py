@@ -48,15 +48,23 @@ def periods() -> dict[str, int]:
     return {rule: int(configured.get(rule, days) or 0) for rule, days in DEFAULTS.items()}
 
 
-def _batched_update(qs, **values) -> int:
-    """Update in batches, each its own short transaction (the SQLite write lock is never held long)."""
+def _batched_update(qs, *, cells: bool = False, **values) -> int:
+    """Update in batches, each its own short transaction (the SQLite write lock is never held long).
+    With ``cells`` (incidents whose placement changes) the daily cells of the batch's days are
+    recomputed in the same transaction (``trygg.incidents.daily``: the cells count by placement)."""
+    from trygg.incidents import daily
+
     total = 0
     while True:
         with transaction.atomic():
             pks = list(qs.values_list("pk", flat=True)[:BATCH])
             if not pks:
                 return total
-            total += qs.model.objects.filter(pk__in=pks).update(**values)
+            batch = qs.model.objects.filter(pk__in=pks)
+            days = set(batch.values_list("date", flat=True)) if cells else ()
+            total += batch.update(**values)
+            if days:
+                daily.refresh_days(days)
 
 
 def _batched_delete(qs) -> int:
@@ -79,7 +87,7 @@ def run_retention(*, dry_run: bool = False, now=None) -> list[Outcome]:
     def cutoff(rule):
         return now - timedelta(days=p[rule])
 
-    def apply(rule, qs, action, **values):
+    def apply(rule, qs, action, cells=False, **values):
         if not p[rule]:
             return
         if dry_run:
@@ -87,7 +95,7 @@ def run_retention(*, dry_run: bool = False, now=None) -> list[Outcome]:
         elif action == "deleted":
             n = _batched_delete(qs)
         else:
-            n = _batched_update(qs, **values)
+            n = _batched_update(qs, cells=cells, **values)
         out.append(Outcome(rule, p[rule], action if not dry_run else f"would be {action}", n))
 
     police = Incident.objects.filter(source=Source.POLICE, occurred_at__lt=cutoff("police_text")).exclude(
@@ -97,7 +105,8 @@ def run_retention(*, dry_run: bool = False, now=None) -> list[Outcome]:
     est = Incident.objects.filter(source=Source.EST, occurred_at__lt=cutoff("est_details")).exclude(
         body="", place_text="", lon=None, lat=None, created_by=None)
     # the report keeps its area (placed by area now), category and date: the figures do not change
-    apply("est_details", est, "anonymised", body="", place_text="", lon=None, lat=None, created_by=None,
+    # (its daily cells move from "point" to "area", counted again)
+    apply("est_details", est, "anonymised", cells=True, body="", place_text="", lon=None, lat=None, created_by=None,
           placement=Placement.AREA)
 
     from trygg.picture.models import ExportLog

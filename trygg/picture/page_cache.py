@@ -56,9 +56,10 @@ def viewer(request) -> tuple:
 
 
 def _messages_waiting(request) -> bool:
-    storage = get_messages(request)
+    storage = get_messages(request)  # a plain list for a request without message storage (the job's)
     waiting = len(storage) > 0
-    storage.used = False  # looking is not reading: the page rendered next still shows them
+    if hasattr(storage, "used"):
+        storage.used = False  # looking is not reading: the page rendered next still shows them
     return waiting
 
 

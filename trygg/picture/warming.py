@@ -9,7 +9,8 @@ in the installation's language, the figures every viewer of these pages shares:
 * the situation picture of the default period (the last 28 complete days against the 28 before)
   and of the last 12 months against the year before, for the home municipality, every other
   municipality someone has a role in, their districts and the country;
-* the public page of each of those municipalities and their districts;
+* the public page of each of those municipalities and their districts, rendered whole into the page
+  cache (it is the same for every visitor);
 * the placement note of each of those pages (how much of the police data is placed by its text),
   and which incidents are the latest of each picture (their ids; what a viewer may read of them is
   decided when the page is shown).
@@ -169,7 +170,26 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
             cached_latest_ids(area, choice.start, choice.end, choice.theme)  # which incidents are the latest
         else:
             public_placement(area, public_figures(area)["period"])
+            render_public_page(area)
     return len(targets_), "done"
+
+
+def render_public_page(area) -> None:
+    """Render the public page of ``area`` as an anonymous visitor's request for its address would,
+    through the view and its page cache (``page_cache``: the same for every visitor, so the first
+    one after an import is served the stored page)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test.client import RequestFactory
+    from django.urls import reverse
+
+    from .views import public
+
+    hosts = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+    request = RequestFactory(HTTP_HOST=hosts[0] if hosts else "localhost").get(
+        reverse("picture:public", args=[area.code]))
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = translation.get_language()
+    public(request, code=area.code)
 
 
 def build(params: dict, progress):

@@ -21,7 +21,7 @@ from trygg.testing.personas import BaseTestCase
 from .test_placement import EventFilesMixin, WorldMixin, event
 
 DATA = Path(__file__).parent / "data"
-KEY = ("area_path", "source", "category", "theme", "synthetic")
+KEY = ("area_path", "source", "category", "theme", "synthetic", "placement", "place_level")
 
 
 class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
@@ -46,13 +46,14 @@ class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
         return raw
 
     def assertSubtreesInStep(self):
-        """The sums over the country's and each municipality's subtree equal the incidents counted
-        at or below its path (as ``Incident.objects.within`` reads them)."""
+        """The sums over the subtree of the country, each municipality and each district equal the
+        incidents counted at or below its path (as ``Incident.objects.within`` reads them)."""
         from trygg.areas.models import Area
         from trygg.incidents.models import SubtreeDailyCount
 
-        fields = ("date", "source", "category", "theme", "synthetic")
-        roots = list(Area.objects.filter(level__in=SubtreeDailyCount.LEVELS))
+        fields = ("date", "source", "category", "theme", "synthetic", "placement", "place_level")
+        roots = [a for a in Area.objects.all() if SubtreeDailyCount.is_root(a.path)]
+        self.assertTrue({"country", "municipality", "stadsomrade"} <= {a.level for a in roots})
         self.assertTrue(roots)
         expected = Counter()
         for root in roots:
@@ -120,9 +121,19 @@ class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
         n = self.load_synthetic(200)
         self.assertGreater(n, 0)
         raw = self.assertInStep()
-        self.assertTrue(all(key[-1] for key in raw))  # every cell marked synthetic
+        self.assertTrue(all(key[1 + KEY.index("synthetic")] for key in raw))  # every cell marked synthetic
         run_retention(now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-        self.assertEqual(self.assertInStep(), raw)
+        after = self.assertInStep()  # the EST reports are placed by their area now: counted again
+
+        def without_placement(counts):
+            out = Counter()
+            for key, n in counts.items():
+                out[key[:1 + KEY.index("placement")]] += n
+            return out
+
+        self.assertEqual(without_placement(after), without_placement(raw))
+        self.assertNotIn("point", {key[1 + KEY.index("placement")] for key in after})
+        self.assertIn("point", {key[1 + KEY.index("placement")] for key in raw})
 
     def test_a_category_moved_to_another_theme(self):
         from trygg.incidents.models import Category, Theme

@@ -112,12 +112,12 @@ class CountQueryPlanTests(BaseTestCase):
             {AREA_DATE_INDEX})
         self.assertReadsACountIndex(lambda: queries.counts_by_source_category(self.hjallbo, D28, END),
                                     [self.hjallbo], [(D28, END)])
-        self.assertReadsACountIndex(lambda: queries.counts_by_source_category(self.nordost, D28, END),
-                                    [self.nordost], [(D28, END)])
-        self.assertReadsACountIndex(lambda: queries.synthetic_by_source_category(self.nordost, D28, END),
-                                    [self.nordost], [(D28, END)])
+        self.assertReadsACountIndex(lambda: queries.counts_by_source_category(self.hjallbo_mo, D28, END),
+                                    [self.hjallbo_mo], [(D28, END)])
+        self.assertReadsACountIndex(lambda: queries.synthetic_by_source_category(self.hjallbo_mo, D28, END),
+                                    [self.hjallbo_mo], [(D28, END)])
 
-    def test_the_country_and_the_municipalities_read_their_subtree_sums(self):
+    def test_the_country_the_municipalities_and_the_districts_read_their_subtree_sums(self):
         spans = [p for pair in periods.history_pairs(periods.Period(D28, END), periods.Period(
             D28 - dt.timedelta(days=28), D28 - dt.timedelta(days=1)), 12) for p in pair]
         start = queries.earliest_incident_date()
@@ -133,6 +133,12 @@ class CountQueryPlanTests(BaseTestCase):
             "per municipality": lambda: queries.counts_by_child_split(
                 self.sweden, [self.stockholm, self.goteborg], YEAR, END, source="police"),
             "sources": lambda: queries.sources_within(self.goteborg),
+            "a district": lambda: queries.counts_by_source_category(self.nordost, D28, END),
+            "a district's trend": lambda: queries.daily_counts(self.nordost, start, END),
+            "per district": lambda: queries.counts_by_child_split(self.goteborg, [self.nordost, self.centrum], YEAR, END,
+                                                                  source="police"),
+            "collected from": lambda: queries.collection_span_by_child(self.goteborg, [self.nordost, self.centrum],
+                                                                       source="est", synthetic=False),
         }
         subtree = SubtreeDailyCount._meta.db_table
         for name, run in runs.items():
@@ -154,14 +160,14 @@ class CountQueryPlanTests(BaseTestCase):
         self.assertEqual(queries.counts_by_source_category(self.sweden, D28, END), dict(parts))
 
     def test_area_by_period_counts(self):
-        areas = [self.nordost, self.hjallbo, self.centrum]
+        areas = [self.hjallbo_mo, self.hjallbo, self.vallgraven_mo]
         starts = (D28, D28 - dt.timedelta(days=364))
         specs = [queries.CountSpec(area, start, start + dt.timedelta(days=27), theme=theme)
                  for area in areas for start in starts for theme in (None, "ordning")]
         self.assertReadsACountIndex(lambda: queries.count_many(specs), areas, [(starts[1], END)])
 
     def test_the_work_overviews_12_month_count(self):
-        areas = [self.nordost, self.centrum, self.hjallbo]
+        areas = [self.hjallbo_mo, self.vallgraven_mo, self.hjallbo]
         specs = [queries.CountSpec(area, YEAR, END, sources=(source,)) for area in areas for source in ("police", "est")]
         self.assertEqual(self.assertReadsACountIndex(lambda: queries.count_many(specs), areas, [(YEAR, END)]),
                          {AREA_DATE_INDEX})
@@ -169,24 +175,24 @@ class CountQueryPlanTests(BaseTestCase):
     def test_the_all_history_trend(self):
         start = queries.earliest_incident_date()
         self.assertEqual(start, END - dt.timedelta(days=DAYS - 1))
-        self.assertEqual(self.assertReadsACountIndex(lambda: queries.daily_counts(self.nordost, start, END),
-                                                     [self.nordost], [(start, END)]), {AREA_DATE_INDEX})
+        self.assertEqual(self.assertReadsACountIndex(lambda: queries.daily_counts(self.hjallbo_mo, start, END),
+                                                     [self.hjallbo_mo], [(start, END)]), {AREA_DATE_INDEX})
 
     def test_the_per_child_counts(self):
-        children = [self.nordost, self.centrum]
-        g = [self.goteborg]
-        self.assertReadsACountIndex(lambda: queries.counts_by_child(self.goteborg, children, YEAR, END), g, [(YEAR, END)])
+        children = [self.hjallbo_mo]  # below a district (the districts read their subtree sums)
+        g = [self.nordost]
+        self.assertReadsACountIndex(lambda: queries.counts_by_child(self.nordost, children, YEAR, END), g, [(YEAR, END)])
         self.assertReadsACountIndex(
-            lambda: queries.counts_by_child_split(self.goteborg, children, YEAR, END, source="police"), g, [(YEAR, END)])
+            lambda: queries.counts_by_child_split(self.nordost, children, YEAR, END, source="police"), g, [(YEAR, END)])
         self.assertReadsACountIndex(
-            lambda: queries.collection_span_by_child(self.goteborg, children, source="est", synthetic=False), g)
+            lambda: queries.collection_span_by_child(self.nordost, children, source="est", synthetic=False), g)
 
     def test_the_history_of_equal_periods(self):
         pairs = periods.history_pairs(periods.Period(D28, END), periods.Period(D28 - dt.timedelta(days=28),
                                                                                D28 - dt.timedelta(days=1)), 12)
         spans = [p for pair in pairs for p in pair]
-        self.assertReadsACountIndex(lambda: queries.counts_by_source_category_periods(self.nordost, spans),
-                                    [self.nordost], [(min(p.start for p in spans), END)])
+        self.assertReadsACountIndex(lambda: queries.counts_by_source_category_periods(self.hjallbo_mo, spans),
+                                    [self.hjallbo_mo], [(min(p.start for p in spans), END)])
 
     def test_which_sources_an_area_has(self):
         self.assertReadsACountIndex(lambda: queries.sources_within_many([self.nordost, self.centrum]),
@@ -219,7 +225,7 @@ class CountQueryPlanTests(BaseTestCase):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         fine, sums = DailyCount._meta.db_table, SubtreeDailyCount._meta.db_table
-        for area, index, table in ((self.stockholm, SUBTREE_INDEX, sums), (self.nordost, DAILY_INDEX, fine)):
+        for area, index, table in ((self.stockholm, SUBTREE_INDEX, sums), (self.hjallbo_mo, DAILY_INDEX, fine)):
             with statements(TABLE) as on_incidents, statements(table) as on_cells:
                 share = placement_share(area, YEAR, END)
             self.assertTrue(on_cells)
@@ -325,10 +331,10 @@ class TimeOrderedStorageTests(TransactionTestCase):
 
     def test_an_areas_counts_read_the_area_index(self):
         w = self.w
-        children = [w["nordost"], w["centrum"]]
+        children, below = [w["hjallbo_mo"], w["vallgraven_mo"]], [w["hjallbo_mo"]]
         area_first, either = {AREA_DATE_INDEX}, {AREA_DATE_INDEX, DATE_AREA_INDEX}
         for k, (run, allowed) in enumerate([
-            (lambda: queries.counts_by_source_category(w["nordost"], D28, END), area_first),
+            (lambda: queries.counts_by_source_category(w["hjallbo_mo"], D28, END), area_first),
             (lambda: queries.counts_by_source_category(w["hjallbo"], D28, END, theme="ordning"), area_first),
             (lambda: queries.count_many([queries.CountSpec(a, YEAR, END, sources=(s,))
                                          for a in children for s in ("police", "est")]), area_first),
@@ -336,9 +342,9 @@ class TimeOrderedStorageTests(TransactionTestCase):
             # PostgreSQL may take either, both read the index alone
             (lambda: queries.count_many([queries.CountSpec(a, D28, END, theme="ordning") for a in children]),
              either),
-            (lambda: queries.counts_by_child_split(w["goteborg"], children, YEAR, END, source="police"), area_first),
-            (lambda: queries.daily_counts(w["nordost"], END - dt.timedelta(days=364), END), area_first),
-            (lambda: queries.counts_by_child(w["goteborg"], children, YEAR, END), area_first),
+            (lambda: queries.counts_by_child_split(w["nordost"], below, YEAR, END, source="police"), area_first),
+            (lambda: queries.daily_counts(w["hjallbo_mo"], END - dt.timedelta(days=364), END), area_first),
+            (lambda: queries.counts_by_child(w["nordost"], below, YEAR, END), area_first),
         ]):
             for access in self.accesses(run):
                 self.assertIn(access.index, allowed, f"query {k}: {access.detail}")

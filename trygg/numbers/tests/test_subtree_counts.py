@@ -1,5 +1,5 @@
-"""The country's and the municipalities' counts, read from the sums over their subtrees
-(``SubtreeDailyCount``), are the very numbers the incident rows give: every count function that
+"""The country's, the municipalities' and the districts' counts, read from the sums over their
+subtrees (``SubtreeDailyCount``), are the very numbers the incident rows give: every count function that
 reads them, against the same function reading the incidents, on data with several municipalities,
 both sources, synthetic rows, summaries that do not count, themes, and incidents placed only in a
 municipality or nowhere."""
@@ -56,7 +56,7 @@ class SubtreeCountsTestCase(BaseTestCase):
         return summed
 
     def test_counts_by_source_and_category(self):
-        for area in (self.sweden, self.goteborg, self.stockholm):
+        for area in (self.sweden, self.goteborg, self.stockholm, self.nordost, self.centrum):
             for kw in ({}, {"theme": "narkotika"}, {"sources": ["est"]}):
                 self.assertSame(lambda a=area, kw=kw: queries.counts_by_source_category(a, *PERIOD, **kw))
         got = queries.counts_by_source_category(self.goteborg, *PERIOD)
@@ -71,29 +71,39 @@ class SubtreeCountsTestCase(BaseTestCase):
     def test_the_history_of_equal_periods(self):
         pairs = periods.history_pairs(periods.Period(*PERIOD), periods.Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)), 12)
         spans = [p for pair in pairs for p in pair]
-        for area in (self.sweden, self.goteborg):
+        for area in (self.sweden, self.goteborg, self.nordost):
             self.assertSame(lambda a=area: queries.counts_by_source_category_periods(a, spans))
 
     def test_the_daily_trend(self):
-        for area in (self.sweden, self.goteborg):
+        for area in (self.sweden, self.goteborg, self.nordost):
             for kw in ({}, {"theme": "narkotika", "sources": ["police"]}):
                 days, _sources, counts = self.assertSame(
                     lambda a=area, kw=kw: queries.daily_counts(a, dt.date(2024, 1, 1), DATA_END, **kw))
                 self.assertGreater(counts.sum(), 0)
 
     def test_many_counts_at_once(self):
-        specs = [queries.CountSpec(a, *p, theme=t, sources=s) for a in (self.goteborg, self.stockholm, self.sweden)
+        specs = [queries.CountSpec(a, *p, theme=t, sources=s) for a in (self.goteborg, self.stockholm, self.sweden,
+                                                                         self.nordost)
                  for p in (PERIOD, YEAR) for t in (None, "ordning") for s in (None, ("police",))]
         got = self.assertSame(lambda: queries.count_many(specs))
         self.assertGreater(sum(got), 0)
 
     def test_one_count(self):
-        for area in (self.sweden, self.goteborg, self.stockholm):
+        for area in (self.sweden, self.goteborg, self.stockholm, self.nordost, self.centrum):
             for kw in ({}, {"theme": "narkotika"}, {"sources": ["est"]}, {"category": "ran", "sources": ["police"]},
                        {"synthetic": True}, {"synthetic": False}):
                 self.assertSame(lambda a=area, kw=kw: queries.count_in(a, *YEAR, **kw))
         self.assertEqual(figures.incident_counts(self.sweden, *PERIOD, category="ran"), 2 + 7 + 2)
         self.assertEqual(figures.incident_counts(self.goteborg, *PERIOD, synthetic=True), 2)
+
+    def test_police_events_per_municipality_for_comparisons(self):
+        # the subtree sums count what the municipality column of the incident rows names
+        for period in (PERIOD, YEAR):
+            got = queries.counted_police_by_municipality([self.goteborg, self.stockholm], *period)
+            rows = (queries.counted(*period).filter(source="police", municipality__in=[self.goteborg, self.stockholm])
+                    .order_by().values_list("municipality__path", "theme").annotate(n=Count("id")))
+            self.assertEqual(sorted(got), sorted(rows))
+            self.assertTrue(got)
 
     def test_per_municipality_of_the_country(self):
         children = [self.goteborg, self.stockholm]
@@ -103,12 +113,30 @@ class SubtreeCountsTestCase(BaseTestCase):
             self.assertTrue(real.all())
         self.assertEqual(syn.tolist(), [0, 0])
 
+    def test_per_district_of_a_municipality(self):
+        children = [self.nordost, self.centrum]
+        for source in ("police", "est"):
+            self.assertSame(lambda s=source: queries.counts_by_child_split(self.goteborg, children, *YEAR, source=s))
+            for synthetic in (False, True):
+                summed, rows = self.both(lambda s=source, y=synthetic: queries.collection_span_by_child(
+                    self.goteborg, children, source=s, synthetic=y))
+                self.assertEqual(summed, rows)
+        first, last = queries.collection_span_by_child(self.sweden, [self.goteborg, self.stockholm], source="police",
+                                                       synthetic=False)
+        self.assertTrue(all(first) and all(last))
+
+    def test_the_placement_note(self):
+        from trygg.incidents.templatetags.placement_tags import placement_share
+
+        for area in (self.sweden, self.goteborg, self.nordost):
+            self.assertSame(lambda a=area: placement_share(a, *YEAR))
+
     def test_which_sources(self):
         for area in (self.sweden, self.goteborg, self.stockholm):
             self.assertEqual(self.assertSame(lambda a=area: queries.sources_within(a)), {"police", "est"})
 
     def test_the_whole_picture(self):
-        for area in (self.sweden, self.goteborg):
+        for area in (self.sweden, self.goteborg, self.nordost):
             for compare in ("previous", "last-year"):
                 summed, rows = self.both(lambda a=area, c=compare: figures.compute_picture(a, *PERIOD, c).as_dict())
                 self.assertEqual(summed, rows)

@@ -147,3 +147,26 @@ class WarmingTestCase(CachedBusyWorldTestCase):
                 warming.opened("picture", code)
         self.assertEqual(len(caches["figures"].get(warming.OPENED_KEY)), 2)
         self.assertEqual(len(warming.opened_recently()), 2)
+
+    def test_the_public_pages_are_rendered_ahead(self):
+        from django.test import Client
+
+        self._import()
+        queue.run_pending()
+        with mock.patch("trygg.picture.views.render") as rendering:  # served from the page cache
+            for url in ("/lagesbild/offentlig/1480/", "/lagesbild/offentlig/1/"):
+                response = Client().get(url)
+                self.assertEqual(response.status_code, 200, url)
+                self.assertContains(response, "Nordost")
+            rendering.assert_not_called()
+        # what the job stored is the page a visitor gets when nothing was stored
+        import re
+
+        from django.core.cache import caches
+
+        def page():  # each request has its own CSRF token
+            return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", Client().get("/lagesbild/offentlig/1/").content)
+
+        stored = page()
+        caches["figures"].clear()
+        self.assertEqual(stored, page())
