@@ -58,7 +58,7 @@ def public_periods(root: Area, today: dt.date | None = None) -> tuple[periods.Pe
 
 def public_areas(root: Area) -> list[Area]:
     """The areas with a public page in ``root``'s hierarchy: the municipality, then its districts."""
-    return [root, *root.children.filter(level=schemes.district_level(root)).order_by("code")]
+    return [root, *root.children.filter(level=schemes.district_level(root)).defer("geometry").order_by("code")]
 
 
 @dataclass
@@ -91,16 +91,33 @@ def _band() -> str:
 
 def leaf_counts(root: Area, districts: list[Area], start: dt.date, end: dt.date) -> np.ndarray:
     """Incidents of ``root`` from ``start`` to ``end`` by (district …, in no district) × (theme …, no
-    listed theme), in one GROUP BY of the daily cells: the finest cells that all public pages are sums of."""
+    listed theme), in one GROUP BY: the finest cells that all public pages are sums of. From the
+    subtree sums of the municipality and its districts where they have them ("in no district" = the
+    municipality's less its districts'), else from the daily cells."""
     themes = list(THEMES)
+    out = np.zeros((len(districts) + 1, len(themes) + 1), dtype=np.int64)
+
+    def col(theme):
+        return themes.index(theme) if theme in themes else len(themes)
+
+    if queries.summed(root) and all(queries.summed(d) for d in districts):
+        row_of = {d.path: i for i, d in enumerate(districts)}
+        rows = (queries.subtree_cells([root.path, *row_of], start, end).order_by()
+                .values_list("area_path", "theme").annotate(n=Sum("n")))
+        whole = np.zeros(len(themes) + 1, dtype=np.int64)
+        for path, theme, n in rows:
+            if path == root.path:
+                whole[col(theme)] += n
+            else:
+                out[row_of[path], col(theme)] += n
+        out[-1] = whole - out[:-1].sum(axis=0)
+        return out
     rows = (queries.area_cells(root, start, end).order_by()
             .values_list("area_path", "theme").annotate(n=Sum("n")))
-    out = np.zeros((len(districts) + 1, len(themes) + 1), dtype=np.int64)
     prefixes = [d.path for d in districts]
     for path, theme, n in rows:
         i = next((k for k, p in enumerate(prefixes) if path.startswith(p)), len(districts))
-        j = themes.index(theme) if theme in themes else len(themes)
-        out[i, j] += n
+        out[i, col(theme)] += n
     return out
 
 

@@ -125,6 +125,16 @@ class SubtreeCountsTestCase(BaseTestCase):
                                                        synthetic=False)
         self.assertTrue(all(first) and all(last))
 
+    def test_the_public_pages_leaf_counts(self):
+        from trygg.areas import schemes
+        from trygg.picture import public
+
+        districts = list(schemes.districts(self.goteborg).order_by("code"))
+        self.assertEqual(len(districts), 2)
+        summed, rows = self.both(lambda: public.leaf_counts(self.goteborg, districts, *YEAR))
+        self.assertEqual(summed.tolist(), rows.tolist())
+        self.assertGreater(summed[-1].sum(), 0)  # placed in Göteborg only: in no district
+
     def test_the_placement_note(self):
         from trygg.incidents.templatetags.placement_tags import placement_share
 
