@@ -120,7 +120,7 @@ def _roots(using: str) -> set[str]:
     directly below them: ``SubtreeDailyCount.is_root``)."""
     from trygg.areas.models import Area
 
-    return {p for p in Area.objects.using(using).values_list("path", flat=True) if SubtreeDailyCount.is_root(p)}
+    return set(SubtreeDailyCount.roots(Area.objects.using(using)).values_list("path", flat=True))
 
 
 def _roots_above(path: str, roots: set[str]) -> list[str]:
