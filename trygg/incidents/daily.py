@@ -11,7 +11,8 @@ deletions) as long as every day or path the write touched is refreshed. Who call
 - every import, through ``importing.write_phase``: the days of the run's incidents (new and updated);
 - ``synthetic.load_synthetic`` and ``placing.replace_police_events``: the days of their rows;
 - a saved or deleted incident (EST form, API, admin, cascades): signals, its old and new cell
-  (:func:`refresh_cells`);
+  (:func:`refresh_cells`); a deletion of many at once (``IncidentQuerySet.delete``: the admin's
+  action, a script) the days of all of them, once;
 - an area move (``area_paths.follow_area_move``): the old and the new subtree;
 - the data retention, for the EST reports it places by area: the days of each batch.
 
@@ -27,7 +28,9 @@ found among the distinct paths), never by a range or LIKE, so no collation can m
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connections, transaction
 from django.db.models import CharField, Count, Q, Sum, Value
@@ -180,8 +183,23 @@ def _saved(sender, instance, raw=False, using="default", **kwargs):
         refresh_cells({c for c in (getattr(instance, "_daily_before", None), _cell(instance)) if c}, using)
 
 
+_bulk = threading.local()
+
+
+@contextmanager
+def one_refresh():
+    """Within it, deleted incidents leave their cells alone: the bulk deletion that opened it
+    (``IncidentQuerySet.delete``) recomputes the cells of all their days once afterwards."""
+    depth = getattr(_bulk, "depth", 0)
+    _bulk.depth = depth + 1
+    try:
+        yield
+    finally:
+        _bulk.depth = depth
+
+
 def _deleted(sender, instance, using="default", **kwargs):
-    if _cell(instance):
+    if _cell(instance) and not getattr(_bulk, "depth", 0):
         refresh_cells([_cell(instance)], using)
 
 

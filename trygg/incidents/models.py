@@ -1,7 +1,7 @@
 """Incidents from every source, where they happened, and the import runs that brought them."""
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,20 @@ class Unindexed(Func):
 
 
 class IncidentQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete these incidents and recompute the daily cells of their days once, in the same
+        transaction (``trygg.incidents.daily``), instead of once per deleted row (the per-row signal
+        is what a single deletion uses: 100,000 rows took minutes)."""
+        from . import daily
+
+        with transaction.atomic(using=self.db):
+            days = set(self.order_by().values_list("date", flat=True).distinct())
+            with daily.one_refresh():
+                result = super().delete()
+            if days:
+                daily.refresh_days(days, self.db)
+        return result
+
     def counted(self):
         """Incidents that count as one event each (police summaries and updates left out)."""
         return self.exclude(category__in=sorted(NOT_COUNTED))

@@ -120,6 +120,22 @@ class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
         Incident.objects.filter(pk=b.pk).delete()  # a queryset's delete sends the signals too
         self.assertEqual(self.assertInStep(), Counter())
 
+    def test_a_deletion_of_many_refreshes_their_days_once(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.load_synthetic(300)
+        self.assertInStep()
+        some = Incident.objects.filter(area=self.hjallbo)
+        n = some.count()
+        self.assertGreater(n, 50)
+        with CaptureQueriesContext(connection) as queries:
+            deleted, _by_model = some.delete()
+        self.assertEqual(deleted, n)
+        self.assertLess(len(queries), 40 + n // 10)  # not one refresh per row (each is several queries)
+        self.assertFalse(DailyCount.objects.filter(area_path=self.hjallbo.path).exists())
+        self.assertInStep()
+
     def test_synthetic_rows_and_the_retention(self):
         n = self.load_synthetic(200)
         self.assertGreater(n, 0)
