@@ -34,6 +34,8 @@ def insert_rows(model, rows: Iterable[dict], using: str = "default", batch_size:
         else:
             defaults[f.attname] = f.get_default()  # "" or None where the field has none
     convert = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() not in PLAIN]
+    # a default (e.g. the time of the call for every row's ``imported_at``) is converted once
+    converted_default = {i: f.get_db_prep_save(defaults[f.attname], connection) for i, f in convert}
     qn = connection.ops.quote_name
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
@@ -53,7 +55,7 @@ def insert_rows(model, rows: Iterable[dict], using: str = "default", batch_size:
                 raise ValueError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
         values = [row.get(n, defaults[n]) for n in names]
         for i, f in convert:
-            values[i] = f.get_db_prep_save(values[i], connection)
+            values[i] = converted_default[i] if names[i] not in row else f.get_db_prep_save(values[i], connection)
         batch.append(values)
         if len(batch) >= batch_size:
             flush()

@@ -59,3 +59,19 @@ class EstImportTestCase(BaseTestCase):
         run = ImportRun.objects.get()
         self.assertEqual(run.rejected, 1)
         self.assertIn("line 2 (description)", run.message)
+
+
+def test_the_time_forms_accepted():
+    import datetime as dt
+
+    import pytest
+
+    from trygg.incidents.est import ImportFileError, _parse_time
+
+    for text in ("2025-03-10 14:05", " 2025-03-10 14:05:30 ", "2025-03-10T14:05", "2025-03-10T14:05:30"):
+        got = _parse_time(text, "row 2")
+        assert (got.date(), got.hour, got.minute) == (dt.date(2025, 3, 10), 14, 5), text
+        assert got.utcoffset() == dt.timedelta(hours=1)  # Stockholm's winter time
+    for text in ("2025-03-10", "2025-02-30 10:00", "10/03/2025 14:05", "2025-03-10 14:05+02:00", ""):
+        with pytest.raises(ImportFileError, match="row 2, field 'occurred_at'"):
+            _parse_time(text, "row 2")
