@@ -30,6 +30,7 @@ from .importing import (
     screen_text,
     write_phase,
 )
+from .loader import insert_rows
 from .models import Incident, Placement, Source
 from .placing import Placer, incident_text
 
@@ -195,22 +196,24 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             municipality = resolve(raw["name"], meta["location"].get("name"))
             occurred = event_time(raw["name"], published)
             placed = placer.fields(municipality, category, incident_text(texts["summary"], texts["body"]))
-            inc = Incident(
+            if placed["placement"] == Placement.TEXT and placed["place_level"] != Level.MUNICIPALITY:
+                run.placed_in_district += 1
+            area, placed_in = placed.pop("area"), placed.pop("municipality")
+            row = dict(
                 source=Source.POLICE, source_id=source_id, occurred_at=occurred,
                 date=timezone.localtime(occurred).date(), event_type=raw["type"].strip()[:120],
-                category=category, theme=theme_of(category), reported_municipality=municipality,
+                category=category, theme=theme_of(category),
+                reported_municipality_id=municipality.pk if municipality else None,
                 title=texts["title"][:300], summary=texts["summary"], body=texts["body"],
-                url=_absolute(raw.get("url")), import_run=run, **placed,
+                url=_absolute(raw.get("url")), area_id=area.pk if area else None,
+                area_path=area.path if area else "", municipality_id=placed_in.pk if placed_in else None, **placed,
             )
-            if inc.placement == Placement.TEXT and inc.place_level != Level.MUNICIPALITY:
-                run.placed_in_district += 1
-            inc.area_path = inc.area.path if inc.area else ""
             if source_id in existing:
-                to_update.append(inc)
+                to_update.append(Incident(**row, import_run=run))
             else:
-                new.append(inc)
-        with write_phase(run):
-            Incident.objects.bulk_create(new, batch_size=BATCH_SIZE)
+                new.append(row)  # a plain row: no model instance per event (``loader.insert_rows``)
+        with write_phase(run):  # the run is stored first: its id is the rows' provenance
+            insert_rows(Incident, ({**row, "import_run_id": run.pk} for row in new))
             run.new = len(new)
             if to_update:
                 _enrich(to_update)
