@@ -180,7 +180,7 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
     from trygg.incidents.models import Incident
     from trygg.numbers import figure_cache
     from trygg.numbers.params import default_end
-    from trygg.picture import warming
+    from trygg.picture import opened, warming
     from trygg.reports.annual import render
     from trygg.reports.annual.data import collect
 
@@ -225,11 +225,11 @@ def bench_db(runs: int, min_incidents: int = 100_000, cold_runs: int = 2) -> dic
         ("public", "public page Stockholm", "/lagesbild/offentlig/0180/"),
     ]
     def clear():  # the figures and the coverage rules' cached counts: what an import makes stale
-        notes = caches["figures"].get(warming.OPENED_KEY)  # which pages were opened: an import keeps them
+        notes = caches["figures"].get(opened.KEY)  # which pages were opened: an import keeps them
         caches["figures"].clear()
         caches["default"].clear()
         if notes:
-            caches["figures"].set(warming.OPENED_KEY, notes, timeout=None)
+            caches["figures"].set(opened.KEY, notes, timeout=None)
 
     results = []
     for kind, label, url in pages:

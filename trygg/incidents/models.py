@@ -295,14 +295,15 @@ class DailyCount(CellCount):
 
 class SubtreeDailyCount(CellCount):
     """:class:`DailyCount` summed over the whole subtree of each area of the top three levels of the
-    tree: the country, each municipality and each area directly below a municipality (a district:
-    Göteborg's stadsområden) (``area_path`` is that area's own path; every incident at or below it
-    is counted): what the counts of those large areas read, a few rows a day instead of one per
+    tree: the country, each municipality and each area directly below a municipality (a district,
+    where a scheme's district level is the first below the municipality). ``area_path`` is that
+    area's own path; every incident at or below it is counted. What the counts of those large areas read, a few rows a day instead of one per
     place and category (the country: 27 a day at 4.5 M synthetic incidents, against about 2,000
     fine cells and 4,000 incidents). Kept in step with the fine cells by ``trygg.incidents.daily``,
     in the same transaction."""
 
-    # the depth (path segments: "/SE/" 1, "/SE/1480/" 2, "/SE/1480/1/" 3) down to which areas are summed
+    # the depth (path segments: the country 1, a municipality 2, an area directly below it 3) down to
+    # which areas are summed
     ROOT_DEPTH = 3
 
     @classmethod

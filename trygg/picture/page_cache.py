@@ -14,7 +14,7 @@ What differs per request is never stored:
 * flash messages: a request with messages waiting is rendered afresh (and not stored);
 * answers other than 200 (a refused period, 403, 404) are never stored.
 
-Each view of a page of an area is noted (``warming.opened``): the job after the next import
+Each view of a page of an area is noted (``trygg.picture.opened``): the job after the next import
 computes the figures of the pages opened in the last two weeks ahead.
 
 Access is checked before this runs (``@access`` wraps it): a cached page is only ever served to a
@@ -36,7 +36,7 @@ from django.middleware.csrf import get_token
 from trygg.accounts.access import memberships
 from trygg.numbers import figure_cache
 
-from . import warming
+from . import opened
 
 _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"\x00trygg-csrf-token\x00"
@@ -74,7 +74,7 @@ def page_cache(kind: str, extra=None):
             if request.method not in ("GET", "HEAD") or _messages_waiting(request):
                 return view(request, *args, **kwargs)
             if "code" in kwargs:  # computed ahead after the next imports (``warming.targets``)
-                warming.opened(kind, kwargs["code"])
+                opened.note(kind, kwargs["code"])
             parts = (request.get_full_path(), viewer(request))
             if extra is not None:
                 parts += tuple(extra(request, *args, **kwargs))

@@ -16,9 +16,9 @@ in the installation's language, the figures every viewer of these pages shares:
   decided when the page is shown).
 
 and then the same for every other area whose picture or public page someone opened in the last
-:data:`OPENED_DAYS` days (the :data:`OPENED_LIMIT` most recent: a sub-area a coordinator follows,
-another municipality an analyst compares with), most recent first (``opened``, called by
-``page_cache`` on every view of those pages).
+14 days (the 200 most recent: a sub-area a coordinator follows,
+another municipality an analyst compares with), most recent first (``trygg.picture.opened``,
+noted by ``page_cache`` on every view of those pages).
 
 What depends on the viewer (the latest incidents and their text, the buttons) is never computed
 ahead, and other periods and themes are computed when first asked for, as before. The job
@@ -37,49 +37,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from . import opened
+
 log = logging.getLogger("trygg.jobs")
 KIND = "warm-figures"
-OPENED_KEY = "warm-figures:opened"  # in the figure cache (shared by the web and job processes)
-OPENED_DAYS = 14
-OPENED_LIMIT = 200
-
-
-def opened(kind: str, code: str) -> None:
-    """Note that the page ``kind`` ("picture" or "public") of the area ``code`` was opened today
-    (one cache read a view; a write only on the first view of the day). A hint for :func:`targets`:
-    two processes writing at once may lose one note, never a figure."""
-    from django.core.cache import caches
-    from django.utils import timezone
-
-    from trygg.numbers import figure_cache
-
-    store = caches[figure_cache.CACHE]
-    today = timezone.localdate().isoformat()
-    seen = store.get(OPENED_KEY) or {}
-    name = f"{kind}:{code}"
-    if seen.get(name) == today:
-        return
-    seen[name] = today
-    store.set(OPENED_KEY, _recent(seen), timeout=None)
-
-
-def _recent(seen: dict) -> dict:
-    """``{"kind:code": ISO day}`` of the last :data:`OPENED_DAYS` days, at most
-    :data:`OPENED_LIMIT`, the most recent first."""
-    from django.utils import timezone
-
-    cutoff = (timezone.localdate() - dt.timedelta(days=OPENED_DAYS - 1)).isoformat()
-    kept = sorted(((day, name) for name, day in seen.items() if day >= cutoff), reverse=True)[:OPENED_LIMIT]
-    return {name: day for day, name in kept}
-
-
-def opened_recently() -> list[tuple[str, str]]:
-    """``(kind, code)`` of the pages opened in the last :data:`OPENED_DAYS` days, most recent first."""
-    from django.core.cache import caches
-
-    from trygg.numbers import figure_cache
-
-    return [tuple(name.split(":", 1)) for name in _recent(caches[figure_cache.CACHE].get(OPENED_KEY) or {})]
 
 
 def request(**_signal_kwargs) -> None:
@@ -98,7 +59,7 @@ def targets() -> list[tuple[str, object, object]]:
     """``(what, area, choice)`` in the order they are computed: ``what`` is "picture" (with its
     period ``choice``) or "public" (``choice`` None). The home municipality first, then its
     districts, then the country, then the other municipalities in use, then the other pages opened
-    recently (:func:`opened`)."""
+    recently (``trygg.picture.opened``)."""
     from trygg.accounts.models import Membership
     from trygg.areas import schemes
     from trygg.areas.models import Area, Level
@@ -128,7 +89,7 @@ def targets() -> list[tuple[str, object, object]]:
     if country is not None and not municipalities:
         out += pictures(country)
     done = {(what, area.pk) for what, area, _choice in out}
-    recent = opened_recently()
+    recent = opened.recently()
     areas = {a.code: a for a in Area.objects.filter(code__in={code for _kind, code in recent}).defer("geometry")}
     for kind, code in recent:
         area = areas.get(code)

@@ -13,7 +13,7 @@ from trygg.incidents.est import import_est_csv
 from trygg.jobs import queue
 from trygg.jobs.models import Job
 from trygg.numbers import figures
-from trygg.picture import warming
+from trygg.picture import opened, warming
 
 from .test_figure_cache import HEADER, CachedBusyWorldTestCase
 
@@ -133,20 +133,20 @@ class WarmingTestCase(CachedBusyWorldTestCase):
         self.assertEqual(codes[-2:], [("picture", self.hjallbo.code, "previous"), ("picture", self.hjallbo.code, "last-year")])
         self.assertEqual(codes.count(("public", "1", None)), 1)  # a district's public page: there already
         # a note older than two weeks is forgotten
-        old = (timezone.localdate() - dt.timedelta(days=warming.OPENED_DAYS)).isoformat()
-        caches["figures"].set(warming.OPENED_KEY, {f"picture:{self.hjallbo.code}": old})
+        old = (timezone.localdate() - dt.timedelta(days=opened.DAYS)).isoformat()
+        caches["figures"].set(opened.KEY, {f"picture:{self.hjallbo.code}": old})
         self.assertNotIn(self.hjallbo.code, {area.code for _w, area, _c in warming.targets()})
-        warming.opened("picture", self.stockholm.code)
+        opened.note("picture", self.stockholm.code)
         self.assertIn(self.stockholm.code, {area.code for _w, area, _c in warming.targets()})
 
     def test_at_most_the_latest_notes_are_kept(self):
         from django.core.cache import caches
 
-        with mock.patch.object(warming, "OPENED_LIMIT", 2):
+        with mock.patch.object(opened, "LIMIT", 2):
             for code in ("a", "b", "c"):
-                warming.opened("picture", code)
-        self.assertEqual(len(caches["figures"].get(warming.OPENED_KEY)), 2)
-        self.assertEqual(len(warming.opened_recently()), 2)
+                opened.note("picture", code)
+        self.assertEqual(len(caches["figures"].get(opened.KEY)), 2)
+        self.assertEqual(len(opened.recently()), 2)
 
     def test_the_public_pages_are_rendered_ahead(self):
         from django.test import Client
