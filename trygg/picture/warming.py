@@ -138,7 +138,9 @@ def warm(targets_, progress=lambda percent, step="": None, start: int = 0) -> tu
 def render_public_page(area) -> None:
     """Render the public page of ``area`` as an anonymous visitor's request for its address would,
     through the view and its page cache (``page_cache``: the same for every visitor, so the first
-    one after an import is served the stored page)."""
+    one after an import is served the stored page). A page that cannot be rendered here (no
+    collected static files: ``trygg jobs run`` before ``trygg serve``) is left to its first visitor;
+    its figures are computed all the same."""
     from django.contrib.auth.models import AnonymousUser
     from django.test.client import RequestFactory
     from django.urls import reverse
@@ -150,7 +152,10 @@ def render_public_page(area) -> None:
         reverse("picture:public", args=[area.code]))
     request.user = AnonymousUser()
     request.LANGUAGE_CODE = translation.get_language()
-    public(request, code=area.code)
+    try:
+        public(request, code=area.code)
+    except ValueError as e:  # e.g. static files not collected yet (``trygg serve`` collects them first)
+        log.warning("warm-figures: the public page of %s is not rendered ahead: %s", area.code, e)
 
 
 def build(params: dict, progress):

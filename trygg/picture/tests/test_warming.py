@@ -170,3 +170,14 @@ class WarmingTestCase(CachedBusyWorldTestCase):
         stored = page()
         caches["figures"].clear()
         self.assertEqual(stored, page())
+
+    def test_a_page_it_cannot_render_leaves_the_figures_computed(self):
+        self._import()
+        with mock.patch("trygg.picture.views.render", side_effect=ValueError("Missing staticfiles manifest entry")), \
+                self.assertLogs("trygg.jobs", "WARNING") as logs:
+            done = queue.run_pending()
+        self.assertEqual([j.status for j in done], [Job.Status.DONE])
+        self.assertIn("not rendered ahead", "\n".join(logs.output))
+        with mock.patch.object(figures, "compute_picture", wraps=figures.compute_picture) as compute:
+            self.assertEqual(self.client.get("/lagesbild/offentlig/1480/").status_code, 200)
+            self.assertEqual(compute.call_count, 0)  # its figures were computed by the job
