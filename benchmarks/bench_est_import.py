@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _setup(var_dir: Path):
+def _setup(var_dir: Path, gazetteer: bool = False):
     os.environ["TRYGG_VAR_DIR"] = str(var_dir)
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    os.environ["TRYGG_WARM_FIGURES"] = "0"  # the job after an import is not part of the import
     import django
 
     django.setup()
@@ -43,7 +44,15 @@ def _setup(var_dir: Path):
     call_command("migrate", verbosity=0)
     from trygg.areas.demo import load_demo_municipality
 
-    load_demo_municipality(gazetteer=False)
+    load_demo_municipality(gazetteer=gazetteer)
+
+
+def fresh_database(keep: str | None, prefix: str, gazetteer: bool = False) -> Path:
+    """A new SQLite database with the shipped areas in ``keep`` (kept) or a temporary folder."""
+    var_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=prefix))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    _setup(var_dir, gazetteer)
+    return var_dir
 
 
 def write_file(path: Path, n: int, seed: int = 13) -> dict:
@@ -96,10 +105,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--keep", help="use this TRYGG_VAR_DIR (kept) instead of a temporary one")
     args = ap.parse_args(argv)
-    var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trygg-est-bench-"))
-    var_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    _setup(var_dir)
+    var_dir = fresh_database(args.keep, "trygg-est-bench-")
     from django.db import connection
 
     from trygg.incidents.est import import_est_csv

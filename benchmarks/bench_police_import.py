@@ -23,29 +23,15 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_est_import import fresh_database  # noqa: E402  (the same fresh database)
+
 FEED = ROOT.parent / "shared" / "data" / "polisen_events" / "polisen_events_sweden_2022-09_2026-08.json.gz"
-
-
-def _setup(var_dir: Path):
-    os.environ["TRYGG_VAR_DIR"] = str(var_dir)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
-    os.environ["TRYGG_WARM_FIGURES"] = "0"  # the job after the import is not part of the import
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from trygg.areas.demo import load_demo_municipality
-
-    load_demo_municipality(gazetteer=True)
 
 
 def main(argv=None) -> int:
@@ -53,10 +39,8 @@ def main(argv=None) -> int:
     ap.add_argument("--events", type=int, default=0, help="the first N events of the feed (0: all)")
     ap.add_argument("--keep", help="use this TRYGG_VAR_DIR (kept) instead of a temporary one")
     args = ap.parse_args(argv)
-    var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trygg-police-bench-"))
-    var_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    _setup(var_dir)
+    fresh_database(args.keep, "trygg-police-bench-", gazetteer=True)
     from django.db import connection, transaction
 
     from trygg.incidents import daily
