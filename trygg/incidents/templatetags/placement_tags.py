@@ -16,8 +16,8 @@ def placement_share(area, start, end, theme=None) -> dict:
     """Counts for the block (two or three queries): police events in ``area`` placed by text, by
     level of its municipality's configuration, top down; events of its municipality known only at
     municipality level; events the text moved to another municipality (municipality pages). Read
-    from the daily cells split by placement (the country's and the municipalities' subtree sums,
-    the fine cells of a district) and, for the events moved out, from the partial index of the few
+    from the daily cells split by placement (the subtree sums of the country, a municipality or a
+    district; the fine cells of a smaller area) and, for the events moved out, from the partial index of the few
     events placed outside the source's municipality (``Incident.MOVED_OUT``)."""
     from django.db.models import Sum
 
