@@ -1,5 +1,5 @@
-"""The subtree sums also for the areas directly below a municipality (its districts: Göteborg's
-stadsområden), whose pages then read a few rows a day instead of every incident."""
+"""The subtree sums also for the areas directly below a municipality (its districts, where the
+scheme's district level is the first below it), whose pages then read a few rows a day instead of every incident."""
 
 from django.db import migrations
 
