@@ -35,6 +35,24 @@ class Unindexed(Func):
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
 
 
+def dated_by_area(qs, field: str, start=None, end=None, *, sqlite: bool = True):
+    """``qs`` (incidents or daily cells, read by an area-first index) from ``start`` to ``end``
+    inclusive on the date column ``field``; on SQLite (unless ``sqlite`` is False) the date terms
+    are written so that no index serves them (:class:`Unindexed`), so that its planner keeps to the
+    area-first index."""
+    if start is None and end is None:
+        return qs
+    day = field
+    if sqlite and connections[qs.db].vendor == "sqlite":
+        qs = qs.alias(day_unindexed=Unindexed(F(field), output_field=models.DateField()))
+        day = "day_unindexed"
+    if start is not None:
+        qs = qs.filter(**{f"{day}__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{day}__lte": end})
+    return qs
+
+
 class IncidentQuerySet(models.QuerySet):
     def delete(self):
         """Delete these incidents and recompute the daily cells of their days once, in the same
@@ -75,18 +93,7 @@ class IncidentQuerySet(models.QuerySet):
         """From ``start`` to ``end`` inclusive (either may be None), for counts read by area
         (``by_area``: on SQLite the date terms then serve no index, see :meth:`within`) or for the
         whole country."""
-        qs = self
-        if start is None and end is None:
-            return qs
-        day = "date"
-        if by_area and connections[self.db].vendor == "sqlite":
-            qs = qs.alias(day_unindexed=Unindexed(F("date"), output_field=models.DateField()))
-            day = "day_unindexed"
-        if start is not None:
-            qs = qs.filter(**{f"{day}__gte": start})
-        if end is not None:
-            qs = qs.filter(**{f"{day}__lte": end})
-        return qs
+        return dated_by_area(self, "date", start, end, sqlite=by_area)
 
     def latest_date(self):
         """The latest ``date`` of these incidents (None when there are none), read from the rows the

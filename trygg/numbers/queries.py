@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connections
 from django.db.models import Count, DateField, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -22,6 +21,7 @@ from trygg.incidents.models import (
     Incident,
     SubtreeDailyCount,
     Unindexed,
+    dated_by_area,
 )
 
 
@@ -96,11 +96,7 @@ def area_cells(area, start: dt.date, end: dt.date, *, theme=None, sources=None):
     the area-first index's range (on SQLite the day terms are written so that the day index cannot
     serve them, as :meth:`IncidentQuerySet.within` does for the incidents)."""
     qs = within_area(DailyCount.objects.exclude(category__in=sorted(NOT_COUNTED)), area, "area_path")
-    day = "day"
-    if connections[qs.db].vendor == "sqlite":
-        qs, day = qs.alias(day_unindexed=Unindexed(F("day"), output_field=DateField())), "day_unindexed"
-    qs = qs.filter(**{f"{day}__gte": start, f"{day}__lte": end})
-    return _narrowed(qs, theme=theme, sources=sources)
+    return _narrowed(dated_by_area(qs, "day", start, end), theme=theme, sources=sources)
 
 
 def _total(q=None):
