@@ -28,7 +28,7 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("TRYGG_BENCH_TREE") or str(ROOT))  # --then: the other checkout
 
 
 def _setup(var_dir: Path, gazetteer: bool = False):
@@ -42,8 +42,17 @@ def _setup(var_dir: Path, gazetteer: bool = False):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from trygg.areas.demo import load_demo_municipality
+    try:
+        from trygg.areas.demo import load_demo_municipality
+    except ImportError:  # an older checkout (``bench_police_import.py --then``): the same areas, its own loaders
+        from trygg.areas.goteborg import load_goteborg
 
+        from trygg.incidents.placing import load_gazetteer
+
+        load_goteborg(None)
+        if gazetteer:
+            load_gazetteer(stdout=None)
+        return
     load_demo_municipality(gazetteer=gazetteer)
 
 

@@ -51,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trygg.analysis import distributions as dist
+
 __all__ = [
     "ChangeResult", "ChangeFlags", "TrendResult", "poisson_ratio_test", "binom_test_two_sided",
     "benjamini_hochberg", "flag_changes", "trend", "quasi_poisson_ratio_test", "history_dispersion",
@@ -141,27 +143,25 @@ def binom_test_two_sided(k, n, p) -> np.ndarray:
     """Two-sided exact binomial test p-value, element-wise, with the same definition and the same
     relative tolerance (1e-7) as ``scipy.stats.binomtest(k, n, p).pvalue``: the sum of the
     probabilities of all outcomes no more likely than the observed one."""
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     k, n, p = np.broadcast_arrays(np.asarray(k, np.int64), np.asarray(n, np.int64), np.asarray(p, float))
     shape = k.shape
     k, n, p = k.ravel(), n.ravel(), p.ravel()
     out = np.ones(k.shape, dtype=float)
-    d = stats.binom.pmf(k, n, p)
+    d = dist.binom_pmf(k, n, p)
     rerr = 1 + 1e-7
     pn = p * n
     low = (k < pn) & (n > 0)
     high = (k > pn) & (n > 0)
     if low.any():
         kk, nn, pp, dd = k[low], n[low], p[low], d[low]
-        ix = _bsearch(lambda x: -stats.binom.pmf(x, nn, pp), -dd * rerr, np.ceil(pp * nn), nn)
-        y = nn - ix + (dd * rerr == stats.binom.pmf(ix, nn, pp)).astype(np.int64)
-        out[low] = stats.binom.cdf(kk, nn, pp) + stats.binom.sf(nn - y, nn, pp)
+        ix = _bsearch(lambda x: -dist.binom_pmf(x, nn, pp), -dd * rerr, np.ceil(pp * nn), nn)
+        y = nn - ix + (dd * rerr == dist.binom_pmf(ix, nn, pp)).astype(np.int64)
+        out[low] = dist.binom_cdf(kk, nn, pp) + dist.binom_sf(nn - y, nn, pp)
     if high.any():
         kk, nn, pp, dd = k[high], n[high], p[high], d[high]
-        ix = _bsearch(lambda x: stats.binom.pmf(x, nn, pp), dd * rerr, np.zeros_like(nn), np.floor(pp * nn))
+        ix = _bsearch(lambda x: dist.binom_pmf(x, nn, pp), dd * rerr, np.zeros_like(nn), np.floor(pp * nn))
         y = ix + 1
-        out[high] = stats.binom.cdf(y - 1, nn, pp) + stats.binom.sf(kk - 1, nn, pp)
+        out[high] = dist.binom_cdf(y - 1, nn, pp) + dist.binom_sf(kk - 1, nn, pp)
     return np.minimum(out, 1.0).reshape(shape)
 
 
@@ -171,11 +171,9 @@ def binom_midp_two_sided(k, n, p):
     ``k``) less half the probability of the observed ``k``, ``p_exact − ½ P(X = k)``, ``X ~ Bin(n, p)``.
     Equals statsmodels' ``test_poisson_2indep(..., method='cond-midp')`` for the rate ratio.
     ``n = 0`` gives 1."""
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     k, n, p = np.broadcast_arrays(np.asarray(k, float), np.asarray(n, float), np.asarray(p, float))
     exact = binom_test_two_sided(k, n, p)
-    return np.where(n > 0, np.clip(exact - 0.5 * stats.binom.pmf(k, n, p), 0.0, 1.0), 1.0)
+    return np.where(n > 0, np.clip(exact - 0.5 * dist.binom_pmf(k, n, p), 0.0, 1.0), 1.0)
 
 
 def poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, alpha: float = 0.05) -> ChangeResult:
@@ -188,8 +186,6 @@ def poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, alpha: float = 0.05) -> ChangeRes
     ``t1, t0`` are exposures (days, person-years …). Vectorised over broadcastable arrays; cells
     with ``c1 = c0 = 0`` get ratio NaN, CI [0, inf] and p = 1.
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float)
     )
@@ -213,8 +209,8 @@ def poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, alpha: float = 0.05) -> ChangeRes
     uk1f, uk0f = uk1.astype(float), uk0.astype(float)
     up = binom_test_two_sided(uk1, uk1 + uk0, upi)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ulo = np.where(uk1 > 0, stats.beta.ppf(alpha / 2, np.maximum(uk1f, 1), uk0f + 1), 0.0)
-        uhi = np.where(uk0 > 0, stats.beta.ppf(1 - alpha / 2, uk1f + 1, np.maximum(uk0f, 1)), 1.0)
+        ulo = np.where(uk1 > 0, dist.beta_ppf(alpha / 2, np.maximum(uk1f, 1), uk0f + 1), 0.0)
+        uhi = np.where(uk0 > 0, dist.beta_ppf(1 - alpha / 2, uk1f + 1, np.maximum(uk0f, 1)), 1.0)
     shape = c1.shape
     p = up[inv].reshape(shape)
     lo_pi, hi_pi = ulo[inv].reshape(shape), uhi[inv].reshape(shape)
@@ -234,8 +230,6 @@ def benjamini_hochberg(p_values, q: float = 0.05) -> tuple[np.ndarray, np.ndarra
     ``p.adjust(p, 'BH')``); a hypothesis is rejected when its adjusted p ≤ ``q``, which controls the
     false discovery rate at ``q``. NaN p-values are ignored (adjusted NaN, not rejected).
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     p = np.asarray(p_values, dtype=float)
     shape = p.shape
     p = p.ravel()
@@ -243,7 +237,7 @@ def benjamini_hochberg(p_values, q: float = 0.05) -> tuple[np.ndarray, np.ndarra
     ok = np.isfinite(p)
     m = int(ok.sum())
     if m:
-        adj[ok] = stats.false_discovery_control(p[ok], method="bh")
+        adj[ok] = dist.bh_adjust(p[ok])
     rejected = np.zeros(p.shape, dtype=bool)
     rejected[ok] = adj[ok] <= q
     return rejected.reshape(shape), adj.reshape(shape)
@@ -310,8 +304,6 @@ def quasi_poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: fl
 
     ``h1 = h0 = None`` means no history (every cell uses the fallback rule).
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     ex = poisson_ratio_test(c1, c0, t1, t0, alpha=alpha)
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float))
@@ -336,7 +328,7 @@ def quasi_poisson_ratio_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: fl
         k_eff, n_eff = np.round(c1 / phi), np.round(n / phi)
     p_mid = binom_midp_two_sided(np.minimum(k_eff, n_eff), n_eff, pi0)
     p = np.where(n > 0, p_mid, 1.0)
-    crit = stats.t.ppf(1 - alpha / 2, dof)
+    crit = dist.t_ppf(1 - alpha / 2, dof)
     both = (c1 > 0) & (c0 > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         half = crit * np.sqrt(phi * (1 / c1 + 1 / c0))
@@ -363,8 +355,6 @@ def baseline_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: float = 0.05,
     ``exp(± t √(φ (1/c1 + 1/Σy)))``. Cells with fewer than ``min_history`` usable history periods
     get NaN (``method='short'``); the others ``method='baseline'``, ``phi`` and ``history = m - 1``.
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     c1, c0, t1, t0 = np.broadcast_arrays(
         np.asarray(c1, float), np.asarray(c0, float), np.asarray(t1, float), np.asarray(t0, float))
     shape = c1.shape
@@ -388,10 +378,10 @@ def baseline_test(c1, c0, t1=1.0, t0=1.0, h1=None, h0=None, alpha: float = 0.05,
         z = np.where(var > 0, (c1 - mu) / np.sqrt(var), 0.0)
     usable = (m - 1) >= min_history
     dof = np.maximum(m - 1, 1).astype(float)
-    p_q = np.minimum(2 * stats.t.sf(np.abs(z), dof), 1.0)
+    p_q = np.minimum(2 * dist.t_sf(np.abs(z), dof), 1.0)
     p_mid = binom_midp_two_sided(c1, c1 + tot, t1 / (t1 + m * t0))
     p = np.where(usable, np.fmax(p_q, p_mid), np.nan)
-    crit = stats.t.ppf(1 - alpha / 2, dof)
+    crit = dist.t_ppf(1 - alpha / 2, dof)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(usable & (mu > 0), c1 / mu, np.nan)
         half = crit * np.sqrt(phi * (1 / c1 + 1 / tot))
@@ -484,8 +474,6 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
     use_t=True)`` gives the same numbers).
     ``exposure`` (e.g. population) defaults to 1; ``years`` defaults to 0, 1, 2, …
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     y = np.asarray(counts, dtype=float)
     n = y.size
     if n < 3:
@@ -505,7 +493,7 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
     df = max(n - 2, 1)
     phi = float(((y - mu) ** 2 / mu).sum() / df)
     model, a = "poisson", 0.0
-    ref = stats.norm
+    ppf, sf = dist.norm_ppf, dist.norm_sf
     if phi > overdispersion_threshold:
         p_beta, p_mu, p_cov = beta, mu, cov
         converged = False
@@ -528,9 +516,9 @@ def trend(counts, exposure=None, years=None, alpha: float = 0.05, overdispersion
             # (quasi-Poisson; McCullagh & Nelder 1989 §9.2, = statsmodels GLM(scale="X2", use_t=True))
             model, a = "quasi_poisson", 0.0
             beta, mu, cov = p_beta, p_mu, p_cov * phi
-            ref = stats.t(df)
+            ppf, sf = (lambda q: dist.t_ppf(q, df)), (lambda x: dist.t_sf(x, df))
     se = float(np.sqrt(cov[1, 1]))
     b1 = float(beta[1])
-    zc = ref.ppf(1 - alpha / 2)
-    p = float(2 * ref.sf(abs(b1 / se))) if se > 0 else 1.0
+    zc = float(ppf(1 - alpha / 2))
+    p = float(2 * sf(abs(b1 / se))) if se > 0 else 1.0
     return TrendResult(b1, b1 - zc * se, b1 + zc * se, p, 100 * (np.exp(b1) - 1), model, phi, a)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from trygg.analysis import distributions as dist
+
 __all__ = ["rate", "rate_ci", "eb_smooth"]
 
 
@@ -38,11 +40,9 @@ def rate_ci(counts, population, per: float = 1000.0, alpha: float = 0.05) -> tup
     ``Gamma⁻¹(1 - alpha/2; k + 1)`` (equivalently ``χ²`` quantiles / 2), each times ``per / population``.
     NaN where population is 0.
     """
-    from scipy import stats  # heavy to import (~0.7 s): only where it is used
-
     c, p = _arrays(counts, population)
-    lo = np.where(c > 0, stats.gamma.ppf(alpha / 2, np.where(c > 0, c, 1.0)), 0.0)
-    hi = stats.gamma.ppf(1 - alpha / 2, c + 1)
+    lo = np.where(c > 0, dist.gamma_ppf(alpha / 2, np.where(c > 0, c, 1.0)), 0.0)
+    hi = dist.gamma_ppf(1 - alpha / 2, c + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         f = np.where(p > 0, per / np.where(p > 0, p, 1.0), np.nan)
     return lo * f, hi * f

@@ -17,6 +17,7 @@ __all__ = ["assign_points_to_polygons", "project"]
 # Below this many points the per-polygon pass alone is fastest; above it a raster of the polygons'
 # borders settles most points without a point-in-polygon test.
 _RASTER_MIN_POINTS = 300_000
+_TREE_MAX_POINTS = 50_000
 _RASTER_MAX_CELLS = 1 << 24
 
 
@@ -31,9 +32,12 @@ def assign_points_to_polygons(x, y, polygons) -> np.ndarray:
     polygons' extent; the cells that any polygon border touches are marked, and the unmarked cells
     fall into 4-connected regions (``scipy.ndimage.label``) that no border crosses, so every point
     of a region lies in the same polygons: one point of each region is tested and the answer copied
-    to the rest. Only the points in marked cells are tested one by one – by ``_assign_by_polygon``,
-    the whole method for fewer points: points sorted by x once; for each polygon (a loop over
-    polygons, never over points) the points inside its bounding box are found by binary search and
+    to the rest. Only the points in marked cells are tested one by one (``_assign_directly``), the
+    whole method for fewer points: for up to 50,000 points an STR-tree of the polygons' boxes
+    (``shapely.STRtree``; Leutenegger, Lopez & Edgington 1997) gives every (point, polygon) pair
+    whose boxes meet in one query, and the prepared polygons test all pairs in one
+    ``shapely.intersects_xy`` call; for more, points sorted by x once, and for each polygon (a loop
+    over polygons, never over points) the points inside its bounding box found by binary search and
     tested with the prepared polygon in one ``shapely.intersects_xy`` call.
     """
     x = np.asarray(x, dtype=float)
@@ -46,7 +50,33 @@ def assign_points_to_polygons(x, y, polygons) -> np.ndarray:
     shapely.prepare(geoms)
     if x.size >= _RASTER_MIN_POINTS:
         return _assign_by_raster(x, y, geoms)
+    return _assign_directly(x, y, geoms)
+
+
+def _assign_directly(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Every point tested: by the STR-tree for up to ``_TREE_MAX_POINTS`` points, else by the
+    per-polygon pass (the tree's query per point costs more than the pass's binary searches per
+    polygon beyond that: 2,000 points 5 vs 34 ms, 400,000 points 526 vs 195 ms on the basområden)."""
+    if x.size <= _TREE_MAX_POINTS:
+        return _assign_by_tree(x, y, geoms)
     return _assign_by_polygon(x, y, geoms)
+
+
+def _assign_by_tree(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    out = np.full(x.size, -1, dtype=np.int64)
+    if x.size == 0:
+        return out
+    tree = shapely.STRtree(geoms)  # missing and empty polygons are left out of the tree
+    with np.errstate(invalid="ignore"):
+        pi, gi = tree.query(shapely.points(x, y))  # (point, polygon) pairs whose boxes meet
+    hit = shapely.intersects_xy(geoms[gi], x[pi], y[pi])  # prepared polygons, one call
+    pi, gi = pi[hit], gi[hit]
+    if pi.size:
+        order = np.lexsort((gi, pi))  # by point, then polygon: lowest polygon index wins on shared borders
+        pi, gi = pi[order], gi[order]
+        first = np.r_[True, pi[1:] != pi[:-1]]
+        out[pi[first]] = gi[first]
+    return out
 
 
 def _assign_by_polygon(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.ndarray:
@@ -164,10 +194,10 @@ def _assign_by_raster(x: np.ndarray, y: np.ndarray, geoms: np.ndarray) -> np.nda
     first[0] = -1
     reps = np.flatnonzero(first >= 0)
     owner = np.full(n_regions + 1, -1, dtype=np.int64)
-    owner[reps] = _assign_by_polygon(xi[first[reps]], yi[first[reps]], geoms)
+    owner[reps] = _assign_directly(xi[first[reps]], yi[first[reps]], geoms)
     got = owner[region]
     exact = np.flatnonzero(region == 0)
-    got[exact] = _assign_by_polygon(xi[exact], yi[exact], geoms)
+    got[exact] = _assign_directly(xi[exact], yi[exact], geoms)
     if inside is None:
         return got
     out[inside] = got

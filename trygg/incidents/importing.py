@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trygg.privacy import find_personal_data, redact
-from trygg.privacy.guard import TextTooLong
+from trygg.privacy.guard import TextTooLong, max_text_length
 
 from . import daily, dataversion
 from .models import ImportRun
@@ -47,29 +47,52 @@ def personal_data_policy(source: str, override: str | None = None) -> str:
     return value
 
 
-def screen_text(fields: dict[str, str], policy: str, where: str = "") -> tuple[dict[str, str], list[str], int]:
-    """Check free-text ``fields`` for personal data.
+class Screen:
+    """The personal-data screen of one import: ``screen(fields, where)`` checks free-text
+    ``fields`` and returns (fields, offending field names, number of findings). With ``redact``
+    the fields come back redacted; with ``reject`` unchanged (the caller drops the record). A field
+    that is not text, or longer than the guard's cap, is an :class:`ImportFileError` naming
+    ``where`` and the field.
 
-    Returns (fields, offending field names, number of findings). With ``redact`` the fields come
-    back redacted; with ``reject`` unchanged (the caller drops the record). A field that is not
-    text, or longer than the guard's cap, is an :class:`ImportFileError` naming ``where`` and the field.
-    """
-    offending, found = [], 0
-    out = dict(fields)
-    for name, text in fields.items():
+    The cap is read once, and the number of findings is remembered per text (at most ``MEMO``
+    texts, so a streamed import keeps no file in memory): feeds repeat the same texts (the
+    police's national feed: 255,033 texts, 142,169 different; of the 1,949 with enough digits
+    for a phone number, 257 different)."""
+
+    MEMO = 50_000
+
+    def __init__(self, policy: str):
+        self.policy = policy
+        self.limit = max_text_length()
+        self.memo: dict[str, int] = {}
+
+    def count(self, text: str, name: str, where: str) -> int:
         if not isinstance(text, str):
             raise ImportFileError(f"{where or 'record'}, field '{name}': expected text, not {type(text).__name__}")
-        try:
-            findings = find_personal_data(text)
-        except TextTooLong as exc:
-            raise ImportFileError(f"{where or 'record'}, field '{name}': too long ({exc})")
-        if not findings:
-            continue
-        offending.append(name)
-        found += len(findings)
-        if policy == REDACT:
-            out[name], _n = redact(text)
-    return out, offending, found
+        n = self.memo.get(text)
+        if n is None:
+            try:
+                n = len(find_personal_data(text, limit=self.limit))
+            except TextTooLong as exc:
+                raise ImportFileError(f"{where or 'record'}, field '{name}': too long ({exc})")
+            if len(self.memo) >= self.MEMO:
+                self.memo.clear()
+            self.memo[text] = n
+        return n
+
+    def __call__(self, fields: dict[str, str], where: str = "") -> tuple[dict[str, str], list[str], int]:
+        offending, found, out = [], 0, fields
+        for name, text in fields.items():
+            n = self.count(text, name, where)
+            if not n:
+                continue
+            offending.append(name)
+            found += n
+            if self.policy == REDACT:
+                if out is fields:
+                    out = dict(fields)
+                out[name], _n = redact(text, limit=self.limit)
+        return out, offending, found
 
 
 def progress(iterable, total=None, desc=""):

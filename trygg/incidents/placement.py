@@ -5,7 +5,8 @@ trygg.analysis.spatial.assign_points_to_polygons."""
 import numpy as np
 import shapely
 from django.conf import settings
-from shapely.geometry import shape
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from trygg.analysis.spatial import assign_points_to_polygons
 from trygg.areas import schemes
@@ -15,24 +16,31 @@ from trygg.areas.subtree import within_area
 
 class PointLocator:
     """Points → the finest area of a municipality containing them, for any number of batches: the
-    areas and their prepared polygons are loaded once (one query per level), each batch is one
-    vectorised point-in-polygon pass per level (``assign_points_to_polygons``)."""
+    areas and their prepared polygons are loaded once per level (one query each), and a level only
+    when some point is not in the finer ones (a city's finest level usually covers it all); each
+    batch is one vectorised point-in-polygon pass per level (``assign_points_to_polygons``)."""
 
     def __init__(self, municipality_code=None):
         code = municipality_code or settings.TRYGG_MUNICIPALITY_CODE
-        municipality = Area.objects.filter(code=code).first()
+        self.municipality = Area.objects.filter(code=code).defer("geometry").first()
+        self.pending = list(schemes.scheme_for_code(code).finest_first) if self.municipality else []
         self.levels: list[tuple[list[Area], np.ndarray]] = []
-        if municipality is None:
-            return
-        for level in schemes.scheme_for_code(code).finest_first:
-            qs = within_area(Area.objects.filter(level=level), municipality)
-            outlines = [(pk, g) for pk, g in qs.values_list("pk", "geometry") if g]
+
+    def _load_next(self) -> bool:
+        """Load the next level that has outlines; False when none is left."""
+        while self.pending:
+            qs = within_area(Area.objects.filter(level=self.pending.pop(0)), self.municipality)
+            # the outlines as GeoJSON text, read by GEOS directly (no JSON decoding in Python)
+            outlines = [(pk, g) for pk, g in qs.annotate(outline=Cast("geometry", TextField()))
+                        .values_list("pk", "outline") if g and g != "null"]
             if outlines:
                 # the outlines live on only as prepared polygons; the areas come without them
                 by_pk = qs.defer("geometry").in_bulk([pk for pk, _g in outlines])
-                polygons = np.array([shape(g) for _pk, g in outlines], dtype=object)
+                polygons = shapely.from_geojson([g for _pk, g in outlines])
                 shapely.prepare(polygons)
                 self.levels.append(([by_pk[pk] for pk, _g in outlines], polygons))
+                return True
+        return False
 
     def __call__(self, lons, lats) -> list[Area | None]:
         out: list[Area | None] = [None] * len(lons)
@@ -40,14 +48,15 @@ class PointLocator:
             return out
         x, y = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
         todo = np.arange(len(out))
-        for areas, polygons in self.levels:
-            if not todo.size:
-                break
+        level = 0
+        while todo.size and (level < len(self.levels) or self._load_next()):
+            areas, polygons = self.levels[level]
             idx = assign_points_to_polygons(x[todo], y[todo], polygons)
             for i, k in zip(todo, idx, strict=False):
                 if k >= 0:
                     out[i] = areas[k]
             todo = todo[idx < 0]
+            level += 1
         return out
 
 

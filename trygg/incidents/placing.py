@@ -209,7 +209,7 @@ class Placer:
 
     def area(self, path: str) -> Area | None:
         if path not in self.areas_by_path:
-            self.areas_by_path[path] = Area.objects.filter(path=path).first()
+            self.areas_by_path[path] = Area.objects.filter(path=path).defer("geometry").first()
         return self.areas_by_path[path]
 
     def result(self, reported: Area | None, category: str, text: str) -> Result | None:

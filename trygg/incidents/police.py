@@ -24,10 +24,10 @@ from .importing import (
     BATCH_SIZE,
     REDACT,
     ImportFileError,
+    Screen,
     import_run,
     personal_data_policy,
     progress,
-    screen_text,
     write_phase,
 )
 from .loader import insert_rows
@@ -53,15 +53,22 @@ def read_events(path) -> list:
     return data
 
 
+_OFFSETS: dict[tuple, dt_timezone] = {}
+_ONE_DAY = timedelta(days=1)
+
+
 def parse_published(value, where: str) -> datetime:
     """``"2022-10-16 6:13:32 +02:00"`` (hour not zero-padded) → aware datetime."""
     m = _DATETIME.match(str(value or "").strip())
     if not m:
         raise ImportFileError(f"{where}, field 'datetime': not a date and time: {value!r}")
     y, mo, d, h, mi, s, sign, oh, om = m.groups()
-    offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
     try:
-        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=dt_timezone(offset))
+        zone = _OFFSETS.get((sign, oh, om))
+        if zone is None:  # a feed has two offsets (+01:00, +02:00): one tzinfo each, not one per event
+            zone = dt_timezone(timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1))
+            _OFFSETS[sign, oh, om] = zone
+        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=zone)
     except ValueError as exc:
         raise ImportFileError(f"{where}, field 'datetime': {exc}: {value!r}")
 
@@ -70,15 +77,19 @@ def event_time(name: str, published: datetime) -> datetime:
     """The event's own time from ``name`` ("16 oktober 03:25, …") in local time, in the year of
     publication (or the year before, for an event published after new year); else ``published``."""
     m = _NAME_TIME.match(name or "")
-    month = MONTHS.get(m.group(2).lower()) if m else None
+    if not m:
+        return published
+    day, month_name, hour, minute = m.groups()
+    month = MONTHS.get(month_name.lower())
     if not month:
         return published
-    local = timezone.localtime(published)
+    zone = timezone.get_default_timezone()  # as localtime/make_aware, without their lookup of the active zone
+    local = published.astimezone(zone)
     try:
-        candidate = timezone.make_aware(datetime(local.year, month, int(m.group(1)), int(m.group(3)), int(m.group(4))))
+        candidate = datetime(local.year, month, int(day), int(hour), int(minute), tzinfo=zone)
     except ValueError:
         return published
-    if candidate > published + timedelta(days=1):
+    if candidate > published + _ONE_DAY:
         try:
             candidate = candidate.replace(year=candidate.year - 1)
         except ValueError:
@@ -131,6 +142,11 @@ LOCATION_RULES = {"name": ((str,), 200, True), "gps": ((str,), 60, True)}
 def _check_fields(obj: dict, rules: dict, where: str, prefix: str = "") -> None:
     for field, (types, longest, optional) in rules.items():
         value = obj.get(field)
+        if type(value) is str:  # the usual case (every rule allows text)
+            if longest and len(value) > longest:
+                raise ImportFileError(f"{where}, field '{prefix}{field}': {len(value):,} characters, "
+                                      f"more than the {longest} allowed")
+            continue
         if value is None and optional:
             continue
         if isinstance(value, bool) or not isinstance(value, types):
@@ -166,9 +182,11 @@ def check_duplicate(seen: dict, source_id: str, raw: dict, where: str) -> bool:
 def import_police_events(records, file_name="", user=None, personal_data=None, stdout=None):
     """Import ``records`` (a list of feed objects) atomically; returns the ImportRun."""
     policy = personal_data_policy("police", personal_data)
+    screen = Screen(policy)
     resolve = MunicipalityResolver()
     placer = Placer()
     existing = dict(Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body"))
+    zone = timezone.get_default_timezone()
     seen: dict[str, tuple] = {}
     new, to_update, rejected_ids = [], [], []
     with import_run("police", file_name, user) as run:
@@ -183,8 +201,8 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             if source_id in existing and (existing[source_id] or not body):
                 run.unchanged += 1
                 continue
-            texts, offending, _found = screen_text(
-                {"title": raw["name"], "summary": raw.get("summary") or "", "body": body}, policy, meta["where"])
+            texts, offending, _found = screen(
+                {"title": raw["name"], "summary": raw.get("summary") or "", "body": body}, meta["where"])
             if offending:
                 if policy == REDACT:
                     run.redacted += 1
@@ -201,7 +219,7 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             area, placed_in = placed.pop("area"), placed.pop("municipality")
             row = dict(
                 source=Source.POLICE, source_id=source_id, occurred_at=occurred,
-                date=timezone.localtime(occurred).date(), event_type=raw["type"].strip()[:120],
+                date=occurred.astimezone(zone).date(), event_type=raw["type"].strip()[:120],
                 category=category, theme=theme_of(category),
                 reported_municipality_id=municipality.pk if municipality else None,
                 title=texts["title"][:300], summary=texts["summary"], body=texts["body"],

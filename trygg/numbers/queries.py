@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, DateField, F, Max, Min, Q, Sum
+from django.db import connections
+from django.db.models import Count, DateField, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from trygg.areas.models import Area, Population
@@ -38,11 +39,13 @@ def counted(start: dt.date | None = None, end: dt.date | None = None):
     return qs
 
 
-def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None):
+def incidents_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None,
+                 date_first: bool | None = None):
     """Incidents that count (:func:`counted`), within ``area`` (any level) between ``start`` and
-    ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows."""
-    return _narrowed(counted().within(area, start, end), theme=theme, category=category, sources=sources,
-                     synthetic=synthetic)
+    ``end`` (inclusive); ``synthetic`` True/False keeps only synthetic demo rows / only real rows;
+    ``date_first``: see ``IncidentQuerySet.within``."""
+    return _narrowed(counted().within(area, start, end, date_first=date_first), theme=theme, category=category,
+                     sources=sources, synthetic=synthetic)
 
 
 def count_in(area, start: dt.date, end: dt.date, *, theme=None, category=None, sources=None, synthetic=None) -> int:
@@ -282,14 +285,32 @@ def counts_by_source_category_periods(area, periods, *, theme=None, sources=None
         return {}
     lo, hi = min(p.start for p in periods), max(p.end for p in periods)
     if summed(area):
-        ann = {f"p{i}": _total(Q(day__gte=p.start, day__lte=p.end)) for i, p in enumerate(periods)}
-        rows = (subtree_cells([area.path], lo, hi, theme=theme, sources=sources).order_by()
-                .values_list("source", "category").annotate(**ann))
-        return {(r[0], r[1]): np.array(r[2:], dtype=np.int64) for r in rows}
+        return _sums_per_period(area, periods, theme=theme, sources=sources)
     ann = {f"p{i}": Count("id", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(periods)}
     rows = (incidents_in(area, lo, hi, theme=theme, sources=sources)
             .order_by().values_list("source", "category").annotate(**ann))
     return {(r[0], r[1]): np.array(r[2:], dtype=np.int64) for r in rows}
+
+
+def _sums_per_period(area, periods, *, theme=None, sources=None) -> dict[tuple[str, str], np.ndarray]:
+    """:func:`counts_by_source_category_periods` from the subtree sums: one SELECT … GROUP BY per
+    period, joined by UNION ALL into one statement, so each period reads only its own days of the
+    area-first index (a filtered SUM per period over all the periods' days cost SQLite one test per
+    row and period; a large municipality's history at 4.5 M incidents: ~0.2 s)."""
+    parts, params = [], []
+    for i, p in enumerate(periods):
+        qs = (subtree_cells([area.path], p.start, p.end, theme=theme, sources=sources).order_by()
+              .values_list("source", "category").annotate(n=_total(), period=Value(i)))
+        sql, prm = qs.query.sql_with_params()
+        parts.append(sql)
+        params.extend(prm)
+    with connections[DailyCount.objects.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for source, category, n, period in rows:
+        out.setdefault((source, category), np.zeros(len(periods), dtype=np.int64))[period] = n
+    return out
 
 
 def counts_by_path(parent, start, end, *, theme=None, sources=None) -> dict[str, int]:

@@ -95,15 +95,17 @@ def cached_latest_ids(area, start, end, theme=None) -> list[int]:
 def latest_ids(area, start, end, theme=None) -> list[int]:
     """The ids of :func:`latest_in`. Read from the last ``LATEST_WINDOW_DAYS`` days of the period
     first: when those hold enough, they are the latest of the whole period too (``date`` is the local
-    day of ``occurred_at``), and a big area's 12 months need not be read for 15 rows."""
+    day of ``occurred_at``), and a big area's 12 months need not be read for 15 rows. The country, a
+    municipality or a district (the areas with subtree sums) reads those days by the date-first index:
+    a week of the whole country is fewer entries than all the years of a large area."""
 
-    def ids(first):
-        return list(queries.incidents_in(area, first, end, theme=theme).order_by("-occurred_at", "-id")
-                    .values_list("id", flat=True)[:LATEST_LIMIT])
+    def ids(first, date_first=None):
+        return list(queries.incidents_in(area, first, end, theme=theme, date_first=date_first)
+                    .order_by("-occurred_at", "-id").values_list("id", flat=True)[:LATEST_LIMIT])
 
     recent_start = end - dt.timedelta(days=LATEST_WINDOW_DAYS - 1)
     if recent_start > start:
-        recent = ids(recent_start)
+        recent = ids(recent_start, date_first=queries.summed(area))
         if len(recent) == LATEST_LIMIT:
             return recent
     return ids(start)

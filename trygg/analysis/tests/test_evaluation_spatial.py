@@ -52,11 +52,12 @@ def _polygons():
     return polys
 
 
-@pytest.mark.parametrize("method", ["by polygon", "by raster"])
+@pytest.mark.parametrize("method", ["by tree", "by polygon", "by raster"])
 def test_assign_points_equals_geopandas_sjoin(method, monkeypatch):
-    """Both methods (the raster of borders for many points, the per-polygon pass for few)."""
+    """Every method (the raster of borders for many points, the per-polygon pass, the STR-tree for few)."""
     gpd = pytest.importorskip("geopandas")
     monkeypatch.setattr(spatial, "_RASTER_MIN_POINTS", 0 if method == "by raster" else 10**9)
+    monkeypatch.setattr(spatial, "_TREE_MAX_POINTS", 10**9 if method == "by tree" else 0)
     rng = np.random.default_rng(0)
     n = 20_000
     x = rng.uniform(-50, 800, n)
@@ -93,7 +94,9 @@ def test_raster_method_equals_per_polygon_method(seed, monkeypatch):
     x = np.r_[rng.uniform(-100, 1100, n), vx, np.nextafter(vx, -1e9), np.nan, 5e6]
     y = np.r_[rng.uniform(-100, 1100, n), vy, vy, 1.0, 5e6]
     got = assign_points_to_polygons(x, y, polys)
-    np.testing.assert_array_equal(got, spatial._assign_by_polygon(x, y, np.array(polys, dtype=object)))
+    geoms = np.array(polys, dtype=object)
+    np.testing.assert_array_equal(got, spatial._assign_by_polygon(x, y, geoms))
+    np.testing.assert_array_equal(got, spatial._assign_by_tree(x, y, geoms))
     assert got[-2] == -1 and got[-1] == -1 and (got >= 0).any()
 
 
@@ -113,6 +116,7 @@ def test_raster_method_on_the_real_basomraden(monkeypatch):
     y = np.r_[rng.uniform(miny, maxy, 100_000), vy]
     got = assign_points_to_polygons(x, y, polys)
     np.testing.assert_array_equal(got, spatial._assign_by_polygon(x, y, polys))
+    np.testing.assert_array_equal(got[:50_000], spatial._assign_by_tree(x[:50_000], y[:50_000], polys))
     assert (got[100_000:] >= 0).all()
 
 

@@ -136,6 +136,41 @@ class DailyCountsTestCase(EventFilesMixin, WorldMixin, BaseTestCase):
         self.assertFalse(DailyCount.objects.filter(area_path=self.hjallbo.path).exists())
         self.assertInStep()
 
+    def test_days_refreshed_as_ranges_and_as_lists(self):
+        """A write over a long run of days (summed as one range, bridging short gaps) and over
+        scattered days (summed as lists of days) leaves every cell and sum in step."""
+        self.load_synthetic(300)
+        rows = list(Incident.objects.order_by("pk").values_list("pk", "date"))
+        start = dt.date(2024, 1, 1)
+        run = [start + dt.timedelta(days=d) for d in range(60) if d % 9 != 4]  # gaps of 1 day
+        scattered = [dt.date(2023, 6, 1), dt.date(2023, 8, 20), dt.date(2024, 11, 2)]
+        days = run + scattered
+        groups = daily.day_groups(days)
+        self.assertEqual(groups[0], ("range", run[0], run[-1]))
+        self.assertEqual([g[0] for g in groups[1:]], ["days"])
+        self.assertEqual(sorted(groups[1][1]), scattered)
+        gaps = [start + dt.timedelta(days=d) for d in range(60) if d % 9 == 4]
+        for (pk, _old), day in zip(rows[120:], gaps, strict=False):  # cells on days the range bridges
+            Incident.objects.filter(pk=pk).update(date=day)
+        daily.rebuild()
+        self.assertInStep()
+        touched = set()
+        for i, (pk, old) in enumerate(rows[:120]):  # bulk updates send no signals: refreshed by hand
+            Incident.objects.filter(pk=pk).update(date=days[i % len(days)])
+            touched |= {old, days[i % len(days)]}
+        self.assertTrue(set(gaps) - touched)  # days inside the range that the write did not touch
+        daily.refresh_days(touched)  # the bridged days' sums are computed again from their cells
+        self.assertInStep()
+
+    def test_day_groups(self):
+        d = dt.date(2025, 1, 1)
+        days = [d + dt.timedelta(days=k) for k in (0, 3, 11, 40)]  # gaps of 2, 7 and 28 days
+        self.assertEqual(daily.day_groups(days, gap=7, run=3), [("range", days[0], days[2]), ("days", [days[3]])])
+        self.assertEqual(daily.day_groups(days, gap=1, run=3), [("days", days)])
+        self.assertEqual(daily.day_groups([]), [])
+        many = [d + dt.timedelta(days=30 * k) for k in range(450)]  # scattered: lists of at most 200
+        self.assertEqual([len(g[1]) for g in daily.day_groups(many)], [200, 200, 50])
+
     def test_synthetic_rows_and_the_retention(self):
         n = self.load_synthetic(200)
         self.assertGreater(n, 0)

@@ -33,3 +33,22 @@ class LoaderTestCase(BaseTestCase):
         with self.assertRaisesMessage(ValueError, "Incident has no field(s) area"):
             insert_rows(Incident, [{"source": "est", "area": self.hjallbo}])
         self.assertEqual(Incident.objects.count(), 0)
+
+    def test_its_shortcuts_give_what_the_field_api_gives(self):
+        from zoneinfo import ZoneInfo
+
+        from django.db import connection
+
+        from trygg.incidents.loader import _adapter
+
+        stockholm, utc, plus5 = ZoneInfo("Europe/Stockholm"), dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))
+        times = [dt.datetime(2025, 3, 30, 1, 59, tzinfo=stockholm), dt.datetime(2025, 3, 30, 3, 0, tzinfo=stockholm),
+                 dt.datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=stockholm), dt.datetime(2024, 2, 29, 23, 59, 59, 999, tzinfo=utc),
+                 dt.datetime(2026, 1, 1, 0, 0, tzinfo=plus5), None]
+        field = Incident._meta.get_field("occurred_at")
+        adapt = _adapter(field, connection)
+        self.assertEqual([adapt(t) for t in times], [field.get_db_prep_save(t, connection) for t in times])
+        day = Incident._meta.get_field("date")
+        adapt = _adapter(day, connection)
+        days = [dt.date(2025, 3, 7), dt.date(1999, 12, 31), None]
+        self.assertEqual([adapt(d) for d in days], [day.get_db_prep_save(d, connection) for d in days])
