@@ -49,8 +49,8 @@ def _parse_time(value, where):
     text = value.strip()
     if _TIME.fullmatch(text):
         try:
-            # ~10× strptime on 100,000 rows; the default zone set directly, as make_aware does
-            return datetime.fromisoformat(text).replace(tzinfo=timezone.get_default_timezone())
+            # ~10× strptime on 100,000 rows; the site's zone given (no lookup of the active zone per row)
+            return timezone.make_aware(datetime.fromisoformat(text), timezone.get_default_timezone())
         except ValueError:
             pass  # e.g. 2024-02-30 10:00
     raise ImportFileError(f"{where}, field 'occurred_at': not a date and time (YYYY-MM-DD HH:MM): {value!r}")
@@ -59,8 +59,7 @@ def _parse_time(value, where):
 def derived_fields(category, occurred_at, area, municipalities: MunicipalityIndex | None = None) -> dict:
     """What an EST report's theme, date, area path and municipality are, from its category, time
     and area (``municipalities``: an index shared by many reports, else one is read for this one)."""
-    aware = occurred_at.tzinfo is not None  # (localtime refuses a naive time)
-    local = occurred_at.astimezone(timezone.get_default_timezone()) if aware else timezone.localtime(occurred_at)
+    local = timezone.localtime(occurred_at, timezone.get_default_timezone())
     out = {"source": Source.EST, "theme": theme_of(category), "date": local.date()}
     if area is not None:
         out["area_path"] = area.path

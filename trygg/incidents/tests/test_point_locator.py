@@ -7,7 +7,7 @@ from trygg.testing.personas import BaseTestCase
 
 class PointLocatorTestCase(BaseTestCase):
     def test_it_loads_a_coarser_level_only_when_needed(self):
-        locate = PointLocator("1480")
+        locate = PointLocator(self.goteborg.code)
         # the basområden (none here), then the primärområden: their outlines and their areas, once
         with self.assertNumQueries(3):
             self.assertEqual(locate([11.965, 11.964], [57.77, 57.704]), [self.hjallbo, self.vallgraven])
