@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRYGG = str(Path(sys.executable).with_name("trygg"))
 RESULTS = Path(__file__).resolve().parent / "README-load.md"
 USER, PASSWORD = "samordnare.nordost", "trygg-demo-2026"
+DEMO_DATA = "the demo database (`trygg demo`)"
 TARGET_P95_MS = {"public": 300, "picture": 800}
 FULL = {"clients": 50, "duration": 60}
 
@@ -75,6 +76,10 @@ def load_demo(env: dict, reuse: bool = False) -> str:
     """Load the demo (idempotent; with ``reuse`` only migrate a database that holds it already,
     which empties the figure cache just the same) and return the code of Nordost (the coordinator's area)."""
     subprocess.run([TRYGG, "migrate" if reuse else "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    if reuse:  # jobs an earlier run or benchmark left queued would run beside the clients, on their CPU
+        subprocess.run([TRYGG, "manage", "shell", "-c", "from trygg.jobs.models import Job; "
+                        "Job.objects.filter(status=Job.Status.QUEUED).delete()"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
     code = ("from trygg.areas.models import Area; "
             "print(Area.objects.filter(name__iexact='Nordost').order_by('level').values_list('code', flat=True)[0])")
     out = subprocess.run([TRYGG, "manage", "shell", "-c", code], env=env, cwd=ROOT, check=True,
@@ -218,6 +223,10 @@ def machine() -> str:
 def write(rows: list[dict], args) -> None:
     smoke = args.clients < FULL["clients"] or args.duration < FULL["duration"]
     cmd = f"python benchmarks/bench_load.py --clients {args.clients} --duration {args.duration:g} --write"
+    if args.data != DEMO_DATA:
+        results = args.results.resolve()
+        shown = results.relative_to(ROOT) if results.is_relative_to(ROOT) else results
+        cmd += f" --reuse-demo --var-dir {args.var_dir} --pg-url {args.pg_url} --results {shown} --data …"
     lines = ["# Load benchmark: `trygg serve` under concurrent clients", ""]
     if smoke:
         lines += [f"**SHORT SMOKE RUN ({args.clients} clients × {args.duration:g} s per page) — not the target "
@@ -227,7 +236,7 @@ def write(rows: list[dict], args) -> None:
                   f"`python benchmarks/bench_load.py --clients {FULL['clients']} --duration {FULL['duration']} --write`.", ""]
     lines += [f"Command: `{cmd}`  ", f"Machine: {machine()} (shared with other work while it ran)  ",
               f"Date: {dt.date.today().isoformat()}  ",
-              "Data: the demo database (`trygg demo`); picture page as `samordnare.nordost`, public page without login; "
+              f"Data: {args.data}; picture page as `samordnare.nordost`, public page without login; "
               "closed-loop clients over loopback, one keep-alive connection each.", "",
               "| server | page | requests | errors | req/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p95 |",
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -243,8 +252,8 @@ def write(rows: list[dict], args) -> None:
     if ratios:
         lines += ["", "p95 of Django's development server ÷ p95 of gunicorn (same clients, same data; above 1 means "
                   "gunicorn is faster): " + "; ".join(ratios) + "."]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS}", file=sys.stderr)
+    args.results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.results}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
@@ -258,7 +267,11 @@ def main(argv=None) -> int:
     p.add_argument("--request-timeout", type=float, default=30)
     p.add_argument("--reuse-demo", action="store_true",
                    help="the databases hold the demo from an earlier run: migrate them, do not load it again")
-    p.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    p.add_argument("--write", action="store_true", help=f"write {RESULTS.name} (or --results)")
+    p.add_argument("--results", type=Path, default=RESULTS, help="the file --write writes")
+    p.add_argument("--data", default=DEMO_DATA,
+                   help="what the databases hold, for the results (with --reuse-demo on databases made by "
+                        "benchmarks/scale_data.py, which holds the demo's areas and logins: say so)")
     args = p.parse_args(argv)
 
     sqlite_env = environment(args.var_dir / "sqlite", f"sqlite:///{args.var_dir / 'sqlite' / 'trygg.sqlite3'}")

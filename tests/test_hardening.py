@@ -1,6 +1,7 @@
 """Hardening (issue 14): CSP without inline script, no-store, error pages, date bounds, the demo
 key, check --deploy with the documented production settings, lock-out per username and per IP."""
 
+import json
 import logging
 import os
 import re
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, override_settings
@@ -88,6 +90,38 @@ def test_sqlite_is_set_up_for_concurrent_use():
     opts = db["OPTIONS"]
     assert opts["timeout"] >= 20 and opts["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in opts["init_command"]
+
+
+@pytest.mark.django_db
+def test_postgresql_compiles_no_plans():
+    """``-c jit=off`` (``TRYGG_POSTGRES_OPTIONS``): where the planner overestimated a page's rows, JIT
+    compiling took 20–50 ms of a query that ran in 0.1 ms (docs/scaling.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def _database_options(url: str, **env) -> dict:
+    """``DATABASES["default"]["OPTIONS"]`` as the settings make them for ``url`` (a new process:
+    the settings are read once)."""
+    code = "import json, trygg.settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRYGG_POSTGRES_OPTIONS")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                       env={**base, "DATABASE_URL": url, **env}, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_options_can_be_set_and_the_database_url_wins():
+    pg = "postgres://trygg@127.0.0.1:5432/trygg"
+    assert _database_options(pg)["options"] == "-c jit=off"
+    assert _database_options(pg, TRYGG_POSTGRES_OPTIONS="-c jit=off -c work_mem=64MB")["options"] == \
+        "-c jit=off -c work_mem=64MB"
+    assert _database_options(pg + "?options=-c%20statement_timeout%3D5000")["options"] == "-c statement_timeout=5000"
+    assert "options" not in _database_options("sqlite:////tmp/trygg-settings-test.sqlite3")
 
 
 class HeadersTestCase(BaseTestCase):

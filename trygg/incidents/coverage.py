@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import DateField, F, Max, Q, Sum
 from django.utils import timezone
 
@@ -56,10 +57,9 @@ def first_covered_month(months: list[dt.date], counts: list[int], threshold: flo
     return months[0]
 
 
-def _monthly(source: str):
-    """``(first days of the months with data, counts)`` of ``source``, from its daily counts
-    (summed here: a month function per row in the database is slow on SQLite at country scale)."""
-    days, counts = _daily(source)
+def _monthly(days: list[dt.date], counts: list[int]):
+    """``(first days of the months with data, counts)`` from a source's daily counts (summed here:
+    a month function per row in the database is slow on SQLite at country scale)."""
     by_month: dict[dt.date, int] = {}
     for day, n in zip(days, counts, strict=True):
         m = day.replace(day=1)
@@ -122,51 +122,79 @@ def daily_rows():
 
 def daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
     """``{source: (days with data ascending, counts)}`` of the incidents that count, every source
-    in one grouped query, cached until the next import run or new incident."""
-    key = f"trygg:coverage:daily:{_state_key()}"
+    in one grouped query (:func:`_facts`)."""
+    return _facts()["daily"]
+
+
+def _facts() -> dict:
+    """What the coverage rules read, all from one grouped query over the whole history: the daily
+    counts per source (``daily``), each daily source's last complete day and normal gap (``ends``,
+    :func:`last_complete_day`) and each source's first covered month (``starts``,
+    :func:`first_covered_month`). Kept in this process until the data version, the latest import
+    run or the latest incident changes (:func:`_state_key`), and in the figure cache until the data
+    version changes (``trygg.numbers.figure_cache``): with a figure cache shared by the processes
+    (the default, files under ``var/``), a new process (a server worker, a ``trygg`` command) finds
+    what the import (:func:`warm`) or another process computed (the whole history of the country:
+    ~60 ms at 4.5 M incidents)."""
+    key = f"trygg:coverage:{_state_key()}"
     value = cache.get(key)
     if value is None:
-        value = {}
-        for day, source, n in sorted(daily_rows()):
-            days, counts = value.setdefault(source, ([], []))
-            days.append(day)
-            counts.append(n)
+        from trygg.numbers import figure_cache
+
+        value = figure_cache.cached("coverage", _compute_facts, per_language=False)
         cache.set(key, value, 3600)
     return value
 
 
-def _daily(source: str):
-    return daily_by_source().get(source, ([], []))
+def warm() -> None:
+    """Compute what the coverage rules read (:func:`_facts`) into the figure cache now: what each
+    import does as it commits (``trygg.picture.warming.after_import``), so that no page or command
+    after it waits for it (in every process that shares the figure cache)."""
+    from trygg.numbers import figure_cache
+
+    figure_cache.cached("coverage", _compute_facts, per_language=False)
+
+
+def _compute_facts() -> dict:
+    daily = _daily_by_source()
+    return {"daily": daily,
+            "ends": {s: last_complete_day(*daily.get(s, ([], []))) for s in DAILY_SOURCES},
+            "starts": {s: first_covered_month(*_monthly(*daily[s])) for s in daily}}
+
+
+def _daily_by_source() -> dict[str, tuple[list[dt.date], list[int]]]:
+    value: dict[str, tuple[list[dt.date], list[int]]] = {}
+    for day, source, n in sorted(daily_rows()):
+        days, counts = value.setdefault(source, ([], []))
+        days.append(day)
+        counts.append(n)
+    return value
 
 
 def _state_key() -> str:
-    latest_run = ImportRun.objects.aggregate(m=Max("id"))["m"] or 0
-    latest_incident = Incident.objects.aggregate(m=Max("id"))["m"] or 0
-    return f"{latest_run}:{latest_incident}"
+    """The data version, the latest import run and the latest incident, in one statement (a page
+    asks several times). The data version also moves with edits and deletions, which leave the
+    latest ids as they are; the ids move at once, where the version goes up just after the commit."""
+    from .models import DataVersion
+
+    q = connection.ops.quote_name
+    parts = [f"SELECT MAX({q(m._meta.pk.column)}) FROM {q(m._meta.db_table)}" for m in (ImportRun, Incident)]
+    version = (f"SELECT MAX({q(DataVersion._meta.get_field('number').column)}) FROM {q(DataVersion._meta.db_table)} "
+               f"WHERE {q(DataVersion._meta.pk.column)} = 1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"({sql})" for sql in (*parts, version)))
+        latest_run, latest_incident, number = cursor.fetchone()
+    return f"{number or 0}:{latest_run or 0}:{latest_incident or 0}"
 
 
 def coverage_start(source: str) -> dt.date | None:
-    """First day from which ``source`` is complete (None: no data, or too little to tell).
-
-    Cached until the next import run or new incident.
-    """
-    key = f"trygg:coverage:start:{source}:{_state_key()}"
-    value = cache.get(key, "miss")
-    if value == "miss":
-        value = first_covered_month(*_monthly(source))
-        cache.set(key, value, 3600)
-    return value
+    """First day from which ``source`` is complete (None: no data, or too little to tell)."""
+    return _facts()["starts"].get(source)
 
 
 def _ends() -> dict[str, tuple[dt.date | None, int]]:
-    """``{daily source: (last complete day, normal gap)}`` (:func:`last_complete_day`), cached until
-    the next import run or new incident."""
-    key = f"trygg:coverage:ends:{_state_key()}"
-    value = cache.get(key)
-    if value is None:
-        value = {s: last_complete_day(*_daily(s)) for s in DAILY_SOURCES}
-        cache.set(key, value, 3600)
-    return value
+    """``{daily source: (last complete day, normal gap)}`` (:func:`last_complete_day`)."""
+    return _facts()["ends"]
 
 
 def daily_ends() -> dict[str, tuple[dt.date | None, int]]:

@@ -31,21 +31,23 @@ CACHE = "figures"
 _MISSING = object()
 
 
-def key(kind: str, *parts) -> str:
+def key(kind: str, *parts, per_language: bool = True) -> str:
     """The cache key of figure ``kind`` with arguments ``parts`` (reprs of plain values). The
     database's identity is part of it: two databases (e.g. SQLite and PostgreSQL sharing one
-    ``var/``) count their data versions separately, so their figures must never meet."""
+    ``var/``) count their data versions separately, so their figures must never meet.
+    ``per_language=False`` for what holds no text (counts and dates): one entry for every language."""
     db = connection.settings_dict
     raw = repr((trygg.__version__, connection.vendor, str(db.get("NAME")), db.get("HOST"), db.get("PORT"),
-                dataversion.current(), get_language(), dt.date.today().isoformat(),
+                dataversion.current(), get_language() if per_language else "", dt.date.today().isoformat(),
                 timezone.localdate().isoformat(), kind, parts))
     return f"trygg:figures:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def cached(kind: str, compute, *parts):
-    """``compute()`` – or what it returned before for the same ``kind``, ``parts`` and data version."""
+def cached(kind: str, compute, *parts, per_language: bool = True):
+    """``compute()`` – or what it returned before for the same ``kind``, ``parts`` and data version
+    (and language, unless ``per_language=False``)."""
     store = caches[CACHE]
-    k = key(kind, *parts)
+    k = key(kind, *parts, per_language=per_language)
     value = store.get(k, _MISSING)
     if value is _MISSING:
         value = compute()

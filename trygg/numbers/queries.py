@@ -20,6 +20,7 @@ from trygg.incidents.models import (
     DailyCount,
     ImportRun,
     Incident,
+    Source,
     SubtreeDailyCount,
     Unindexed,
     dated_by_area,
@@ -265,20 +266,25 @@ def has_data(area, source: str) -> bool:
     """Whether ``area`` has any incident of ``source`` that counts, at any time (the subtree sums
     where the area has them: :func:`summed`)."""
     if summed(area):
-        return subtree_cells([area.path], sources=[source]).exists()
+        # in the area-first index's order: the planner walks that index and stops at the first row
+        # (a bare EXISTS let PostgreSQL scan the whole table, which for a source the area lacks
+        # reads every row)
+        first = subtree_cells([area.path], sources=[source]).order_by("area_path", "day").values_list("day", flat=True)
+        return bool(first[:1])
     return counted().within(area).filter(source=source).exists()
 
 
 def sources_within(area) -> set[str]:
-    """The incident sources with any data in ``area``."""
-    if summed(area):
-        return set(subtree_cells([area.path]).order_by().values_list("source", flat=True).distinct())
-    return set(counted().within(area).order_by().values_list("source", flat=True).distinct())
+    """The incident sources with any data in ``area``: one lookup per source (:func:`has_data`),
+    which stops at the first row of a source the area has (a DISTINCT read every row of the area's
+    history; for a source the area lacks the lookup still reads the area's index range)."""
+    return {source for source in Source.values if has_data(area, source)}
 
 
 def counts_by_source_category_periods(area, periods, *, theme=None, sources=None) -> dict[tuple[str, str], np.ndarray]:
     """``{(source, category): counts}`` with one count per period of ``periods`` (any number, they
-    may overlap), in ONE query: one GROUP BY with a filtered COUNT per period. The history of equal
+    may overlap), in ONE query: from the subtree sums where the area has them (:func:`_sums_per_period`),
+    else one GROUP BY over the incident rows with a filtered COUNT per period. The history of equal
     periods the change test estimates each cell's dispersion from (``trygg.analysis.periods.history_pairs``)."""
     periods = list(periods)
     if not periods:
@@ -293,25 +299,81 @@ def counts_by_source_category_periods(area, periods, *, theme=None, sources=None
 
 
 def _sums_per_period(area, periods, *, theme=None, sources=None) -> dict[tuple[str, str], np.ndarray]:
-    """:func:`counts_by_source_category_periods` from the subtree sums: one SELECT … GROUP BY per
-    period, joined by UNION ALL into one statement, so each period reads only its own days of the
-    area-first index (a filtered SUM per period over all the periods' days cost SQLite one test per
-    row and period; a large municipality's history at 4.5 M incidents: ~0.2 s)."""
-    parts, params, db = [], [], SubtreeDailyCount.objects.db
-    for i, p in enumerate(periods):
-        qs = (subtree_cells([area.path], p.start, p.end, theme=theme, sources=sources).order_by()
-              .values_list("source", "category").annotate(n=_total(), period=Value(i)))
-        sql, prm = qs.query.sql_with_params()
-        parts.append(sql)
-        params.extend(prm)
-        db = qs.db
+    """:func:`counts_by_source_category_periods` from the subtree sums, each day read once: the
+    periods are cut into the pieces between their first and last days (a history of equal periods
+    overlaps itself: the pairs a year apart share most of their days, and with the previous period
+    each comparison period is the next pair's current one), each piece is one SELECT … GROUP BY,
+    joined by UNION ALL into one statement, so each reads only its own days of the area-first index
+    (a filtered SUM per period over all the days cost SQLite one test per row and period), and a
+    period's count is the sum of its pieces. The statement of one piece is compiled once and repeated
+    with each piece's parameters (:func:`_one_period_sql`): the ORM compiling alike querysets cost
+    more than the database answering them."""
+    periods = list(periods)
+    pieces, inside = _pieces(periods)
+    if not pieces:
+        return {}
+    sql, params_of, db = _one_period_sql(area, theme=theme, sources=sources)
+    params = [x for i, (first, last) in enumerate(pieces) for x in params_of(first, last, i)]
     with connections[db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(" UNION ALL ".join([sql] * len(pieces)), params)
         rows = cursor.fetchall()
-    out: dict[tuple[str, str], np.ndarray] = {}
-    for source, category, n, period in rows:
-        out.setdefault((source, category), np.zeros(len(periods), dtype=np.int64))[period] = n
-    return out
+    by_piece: dict[tuple[str, str], np.ndarray] = {}
+    for source, category, n, piece in rows:
+        by_piece.setdefault((source, category), np.zeros(len(pieces), dtype=np.int64))[piece] = n
+    return {key: counts @ inside for key, counts in by_piece.items()}
+
+
+def _pieces(periods) -> tuple[list[tuple[dt.date, dt.date]], np.ndarray]:
+    """``(pieces, inside)``: the day ranges ``(first, last)`` between consecutive first days and
+    days after the last days of ``periods`` that lie in at least one period, and the 0/1 matrix
+    (pieces × periods) of which piece lies in which period (a piece lies wholly in a period or
+    wholly outside it)."""
+    one = dt.timedelta(days=1)
+    edges = sorted({p.start for p in periods} | {p.end + one for p in periods})
+    pieces, rows = [], []
+    for first, after in zip(edges, edges[1:], strict=False):
+        row = [p.start <= first and after - one <= p.end for p in periods]
+        if any(row):
+            pieces.append((first, after - one))
+            rows.append(row)
+    return pieces, np.array(rows, dtype=np.int64).reshape(len(pieces), len(periods))
+
+
+# stand-ins for one period's first and last day and its index, found again in the compiled
+# parameters (never real values: no incident is dated in year 1, no period index is negative)
+_FIRST, _LAST, _INDEX = dt.date(1, 1, 1), dt.date(1, 1, 2), -7_919
+
+
+def _one_period_sql(area, *, theme=None, sources=None):
+    """``(sql, params_of, db alias)``: the SELECT … GROUP BY of the subtree sums of ``area`` for one
+    period, and ``params_of(start, end, index)`` giving its parameters for another period. Compiled
+    with stand-in values whose places in the parameters are then replaced (as the database adapter
+    gave them: a date or its ISO text)."""
+    qs = (subtree_cells([area.path], _FIRST, _LAST, theme=theme, sources=sources).order_by()
+          .values_list("source", "category").annotate(n=_total(), period=Value(_INDEX)))
+    sql, prm = qs.query.get_compiler(qs.db).as_sql()
+    prm = list(prm)
+    places = {}
+    for name, stand_in in (("start", _FIRST), ("end", _LAST), ("index", _INDEX)):
+        found = [i for i, x in enumerate(prm) if _is_stand_in(x, stand_in)]
+        if len(found) != 1:  # a query shape this was not written for: say so rather than count wrongly
+            raise RuntimeError(f"_one_period_sql: the {name} parameter is at {found} in {prm!r}")
+        places[name] = (found[0], type(prm[found[0]]))
+
+    def params_of(start, end, index):
+        out = list(prm)
+        for name, value in (("start", start), ("end", end), ("index", index)):
+            i, kind = places[name]  # as the adapter gave it: ISO text or a date; an int or its subclass (psycopg's Int4)
+            out[i] = value.isoformat() if kind is str else kind(value) if name == "index" else value
+        return out
+
+    return sql, params_of, qs.db
+
+
+def _is_stand_in(value, stand_in) -> bool:
+    if isinstance(stand_in, dt.date):
+        return value == stand_in or value == stand_in.isoformat()
+    return isinstance(value, int) and not isinstance(value, bool) and value == stand_in
 
 
 def counts_by_path(parent, start, end, *, theme=None, sources=None) -> dict[str, int]:

@@ -64,7 +64,7 @@ class DailyCountsTestCase(TestCase):
             rows = (counted.filter(source=source).annotate(m=TruncMonth("date")).values("m")
                     .annotate(n=Count("id")).order_by("m"))
             months = [r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"] for r in rows]
-            assert _monthly(source) == (months, [r["n"] for r in rows])
+            assert _monthly(*daily_by_source()[source]) == (months, [r["n"] for r in rows])
             assert sum(daily_by_source()[source][1]) == counted.filter(source=source).count()
         assert first_dates_by_source() == dict(counted.order_by().values_list("source").annotate(d=Min("date")))
-        assert _monthly("bra") == ([], [])
+        assert "bra" not in daily_by_source()

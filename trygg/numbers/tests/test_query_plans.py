@@ -208,21 +208,21 @@ class CountQueryPlanTests(BaseTestCase):
         self.assertIsNone(queries.counted().filter(source="est").within(self.nordost).latest_date())
 
     def test_the_latest_incidents_list(self):
-        """The last week first (here it holds fewer than 15, so then the whole period): a district
-        (with subtree sums) reads the week by the date-first index on SQLite, an area below it by
-        its own entries; the whole period by the area's entries."""
+        """The last day, then the last week (here each holds fewer than 15, so then the whole
+        period): a district (with subtree sums) reads the day and the week by the date-first index
+        on SQLite, an area below it by its own entries; the whole period by the area's entries."""
         week = END - dt.timedelta(days=6)
         for area in (self.nordost, self.centrum, self.hjallbo_mo):
             with statements(TABLE) as seen:
                 latest_ids(area, YEAR, END)
             reads = [[a.index for a in explain(sql, params) if a.table == TABLE]
                      for sql, params in seen if f'"{TABLE}"."area_path"' in sql]
-            self.assertEqual(len(reads), 2, area)
+            self.assertEqual(len(reads), 3, area)
             if connection.vendor == "sqlite":
-                week_index = DATE_AREA_INDEX if queries.summed(area) else AREA_DATE_INDEX
-                self.assertEqual(reads, [[week_index], [AREA_DATE_INDEX]], area)
+                recent_index = DATE_AREA_INDEX if queries.summed(area) else AREA_DATE_INDEX
+                self.assertEqual(reads, [[recent_index], [recent_index], [AREA_DATE_INDEX]], area)
             else:  # the planner's choice, as for the counts
-                for found, window in zip(reads, [(week, END), (YEAR, END)], strict=True):
+                for found, window in zip(reads, [(END, END), (week, END), (YEAR, END)], strict=True):
                     self.assertTrue(set(found) <= self.count_indexes([area], [window]), (area, found))
 
     def test_the_placement_note(self):

@@ -71,8 +71,29 @@ class SubtreeCountsTestCase(BaseTestCase):
     def test_the_history_of_equal_periods(self):
         pairs = periods.history_pairs(periods.Period(*PERIOD), periods.Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)), 12)
         spans = [p for pair in pairs for p in pair]
+        year_ago = figures.comparison_period(*PERIOD, "last-year")  # pairs that overlap each other
+        spans += [p for pair in periods.history_pairs(periods.Period(*PERIOD), year_ago, 12) for p in pair]
+        spans += [periods.Period(*PERIOD), periods.Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28))]  # the data
+        from trygg.incidents.categories import theme_of
+
+        variants = ({}, {"theme": "narkotika"}, {"sources": ["est"]},
+                    {"theme": theme_of("klotter"), "sources": ["est"]}, {"sources": ["police"]})
         for area in (self.sweden, self.goteborg, self.nordost):
-            self.assertSame(lambda a=area: queries.counts_by_source_category_periods(a, spans))
+            totals = []
+            for kw in variants:
+                got = self.assertSame(lambda a=area, kw=kw: queries.counts_by_source_category_periods(a, spans, **kw))
+                totals.append(sum(int(v.sum()) for v in got.values()))
+            self.assertTrue(all(totals), (area, totals))  # every variant counts something …
+            self.assertLess(max(totals[1:]), totals[0], area)  # … and each filter leaves some out
+
+    def test_the_pieces_of_overlapping_periods(self):
+        d = dt.date
+        spans = [periods.Period(d(2025, 1, 1), d(2025, 1, 31)), periods.Period(d(2025, 1, 15), d(2025, 2, 14)),
+                 periods.Period(d(2025, 3, 1), d(2025, 3, 1))]
+        pieces, inside = queries._pieces(spans)
+        self.assertEqual(pieces, [(d(2025, 1, 1), d(2025, 1, 14)), (d(2025, 1, 15), d(2025, 1, 31)),
+                                  (d(2025, 2, 1), d(2025, 2, 14)), (d(2025, 3, 1), d(2025, 3, 1))])  # no gap read
+        self.assertEqual(inside.tolist(), [[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]])
 
     def test_the_daily_trend(self):
         for area in (self.sweden, self.goteborg, self.nordost):

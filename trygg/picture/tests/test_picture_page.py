@@ -96,6 +96,8 @@ class LatestIncidentsTestCase(BaseTestCase):
             make(cls.hjallbo, cls.end - dt.timedelta(days=k))
         for k in range(5):
             make(cls.centrum, cls.end - dt.timedelta(days=k), n=4)
+        make(cls.stockholm, cls.end, n=16)  # a busy last day
+        make(cls.stockholm, cls.end - dt.timedelta(days=1), n=3)
 
     def test_it_matches_the_whole_period(self):
         import datetime as dt
@@ -104,9 +106,11 @@ class LatestIncidentsTestCase(BaseTestCase):
         from trygg.picture.views import LATEST_LIMIT, latest_in
 
         start = self.end - dt.timedelta(days=364)
-        with self.assertNumQueries(3):  # 20 in Centrum's last week: enough (data version, the ids, their rows)
+        with self.assertNumQueries(3):  # 16 on Stockholm's last day: enough (data version, the ids, their rows)
+            self.assertEqual(len(latest_in(self.stockholm, start, self.end)), LATEST_LIMIT)
+        with self.assertNumQueries(4):  # 4 on Centrum's last day, 20 in its last week: the week's ids too
             self.assertEqual(len(latest_in(self.centrum, start, self.end)), LATEST_LIMIT)
-        for area in (self.nordost, self.centrum, self.goteborg):  # Nordost: 7 in the last week, not enough
+        for area in (self.nordost, self.centrum, self.goteborg, self.stockholm):  # Nordost: 7 in the last week
             whole = list(queries.incidents_in(area, start, self.end).order_by("-occurred_at", "-id")
                          .values_list("pk", flat=True)[:LATEST_LIMIT])
             self.assertEqual([i.pk for i in latest_in(area, start, self.end)], whole)

@@ -37,11 +37,56 @@ class WarmingTestCase(CachedBusyWorldTestCase):
         self._import()
         job = self._warm_jobs().get()
         self.assertEqual((job.status, job.data_version), (Job.Status.QUEUED, dataversion.current()))
-        warming._enqueue()  # asked again for the same data: the same job
+        warming.after_import()  # asked again for the same data: the same job
         self.assertEqual(self._warm_jobs().count(), 1)
         self._import()  # new data: a new job
         self.assertEqual(self._warm_jobs().filter(data_version=dataversion.current()).count(), 1)
         self.assertEqual(self._warm_jobs().count(), 2)
+
+    def test_an_import_computes_the_coverage_counts_for_every_process(self):
+        from django.core.cache import cache, caches
+
+        from trygg.incidents import coverage
+        from trygg.numbers import figure_cache
+
+        self._import()
+        shared = caches[figure_cache.CACHE].get(figure_cache.key("coverage", per_language=False))
+        self.assertEqual(shared, coverage._compute_facts())
+        self.assertIn("est", shared["daily"])
+        cache.clear()  # another process: its own memory empty, the figure cache shared
+        with self.assertNumQueries(4):  # the import state per call, the data version once: never the counts
+            self.assertEqual(coverage.daily_by_source(), shared["daily"])
+            self.assertEqual(coverage.coverage_start("police"), shared["starts"]["police"])
+            self.assertEqual(coverage.daily_ends(), shared["ends"])
+
+    def test_a_process_never_keeps_the_coverage_counts_of_an_older_data_version(self):
+        import datetime as dt
+
+        from django.core.cache import cache
+
+        from trygg.incidents import coverage
+
+        from .world import make
+
+        cache.clear()
+        before = coverage.daily_by_source()["police"]
+        # new rows whose import has committed, the data version not raised yet (its bump runs just
+        # after the commit): a process asking now finds the figure cache's counts of the old version
+        make(self.hjallbo, dt.date(2025, 3, 20), n=5)
+        coverage.daily_by_source()
+        with self.captureOnCommitCallbacks(execute=True):
+            dataversion.bump()
+        after = coverage.daily_by_source()["police"]
+        self.assertEqual(after, coverage._compute_facts()["daily"]["police"])
+        self.assertNotEqual(after, before)
+
+    def test_a_figure_cache_that_fails_leaves_the_import_and_its_job(self):
+        from trygg.incidents import coverage
+
+        with mock.patch.object(coverage, "warm", side_effect=ConnectionError("redis is down")), \
+                self.assertLogs("trygg.jobs", "ERROR"):
+            self._import()
+        self.assertEqual(self._warm_jobs().count(), 1)
 
     @override_settings(TRYGG_WARM_FIGURES=False)
     def test_it_can_be_switched_off(self):
