@@ -187,7 +187,8 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
     screen = Screen(policy)
     resolve = MunicipalityResolver()
     placer = Placer()
-    existing = dict(Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body"))
+    existing = {sid: (body, kind) for sid, body, kind in
+                Incident.objects.filter(source=Source.POLICE).values_list("source_id", "body", "event_type")}
     zone = timezone.get_default_timezone()
     seen: dict[str, tuple] = {}
     new, to_update, rejected_ids = [], [], []
@@ -200,7 +201,11 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             if check_duplicate(seen, source_id, raw, meta["where"]):
                 run.unchanged += 1
                 continue
-            if source_id in existing and (existing[source_id] or not body):
+            event_type = raw["type"].strip()[:120]
+            # unchanged unless the feed brings what the stored row lacks: the event page's text, or
+            # the event type (rows imported by stop 23's code were written without it)
+            if source_id in existing and (existing[source_id][0] or not body) and \
+                    (existing[source_id][1] or not event_type):
                 run.unchanged += 1
                 continue
             texts, offending, _found = screen(
@@ -221,7 +226,8 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
             area, placed_in = placed.pop("area"), placed.pop("municipality")
             row = dict(
                 source=Source.POLICE, source_id=source_id, occurred_at=occurred,
-                date=occurred.astimezone(zone).date(),  # aware: parsed with its offset (``event_time``) event_type=raw["type"].strip()[:120],
+                date=occurred.astimezone(zone).date(),  # aware: parsed with its offset (``event_time``)
+                event_type=event_type,
                 category=category, theme=theme_of(category),
                 reported_municipality_id=municipality.pk if municipality else None,
                 title=texts["title"][:300], summary=texts["summary"], body=texts["body"],
@@ -244,14 +250,15 @@ def import_police_events(records, file_name="", user=None, personal_data=None, s
 
 
 def _enrich(incidents):
-    """Records seen before without the event page text: add the text and the district found in it."""
+    """Records seen before without the event page text or the event type: add them, and the district
+    found in the text."""
     pks = dict(Incident.objects.filter(source=Source.POLICE, source_id__in=[i.source_id for i in incidents])
                .values_list("source_id", "pk"))
     for inc in incidents:
         inc.pk = pks[inc.source_id]
     Incident.objects.bulk_update(
-        incidents, ["body", "summary", "title", "municipality", "area", "area_path", "placement", "place_text",
-                    "place_level", "import_run"],
+        incidents, ["body", "summary", "title", "event_type", "municipality", "area", "area_path", "placement",
+                    "place_text", "place_level", "import_run"],
         batch_size=BATCH_SIZE)
 
 

@@ -350,9 +350,8 @@ def public(request, code):
         "has_promises": has_promises, "siblings": siblings,
         # called by the template only when the page's figure fragment is not cached yet
         "placement": functools.cache(lambda: public_placement(area, pub["period"])),
-        # links only: never the outlines (a JSON decode of each district's boundary)
-        "districts": schemes.districts(area).only("code", "name").order_by("code")
-        if area.level == Level.MUNICIPALITY else [],
+        # links only, as the public tables list them: without the outlines (a JSON decode each)
+        "districts": public_tables.public_areas(area)[1:] if area.level == Level.MUNICIPALITY else [],
         "district_level": schemes.scheme_for(area).district,
     })
 

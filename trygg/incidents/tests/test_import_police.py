@@ -101,6 +101,17 @@ class PoliceImportTestCase(BaseTestCase):
         self.assertEqual((inc.area, inc.body), (self.hjallbo, "Vid Hjällbo torg."))
         self.assertEqual(ImportRun.objects.first().updated, 1)
 
+    def test_it_stores_the_event_type_and_a_later_import_adds_a_missing_one(self):
+        path = self.write([gbg(8, "Något hände."), gbg(9, "Något annat.", type_="Rån")])
+        call_command("import_police_events", str(path))
+        self.assertEqual(dict(Incident.objects.values_list("source_id", "event_type")),
+                         {"8": "Narkotikabrott", "9": "Rån"})
+        Incident.objects.filter(source_id="9").update(event_type="")  # as stop 23's code wrote it
+        call_command("import_police_events", str(path))
+        self.assertEqual(Incident.objects.get(source_id="9").event_type, "Rån")
+        run = ImportRun.objects.order_by("-pk").first()
+        self.assertEqual((run.updated, run.unchanged), (1, 1))
+
     def test_it_redacts_personal_data_by_default(self):
         call_command("import_police_events", str(self.write([gbg(8, "Mannen 19811218-9876 greps, ring 070-123 45 67.")])))
         inc = Incident.objects.get()

@@ -87,7 +87,11 @@ class PublicPageTestCase(BaseTestCase):
         self.assertNotContains(r, "Klotter vid skolan")
         self.assertNotContains(r, "Narkotikabrott på torget")
         self.assertNotContains(r, 'data-testid="latest"')
-        self.assertEqual(self.client.get("/lagesbild/offentlig/1480/").status_code, 200)
+        municipality = self.client.get("/lagesbild/offentlig/1480/")
+        self.assertEqual(municipality.status_code, 200)
+        for district in (self.nordost, self.centrum):  # linked, by name
+            self.assertContains(municipality, f'<a href="/lagesbild/offentlig/{district.code}/">{district.name}</a>',
+                                html=True)
 
     def test_all_public_pages_together_pass_the_audit(self):
         codes = ["1480", "1", "2"]
